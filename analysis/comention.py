@@ -1,0 +1,244 @@
+"""Who is mentioned with whom: co-mention counts and association weights.
+
+Units per level:
+
+* ``document`` — a processed document;
+* ``paragraph`` — a paragraph of a processed document (from the sentences table);
+* ``sentence`` — a sentence;
+* ``window`` — token windows of ``window`` tokens, sliding by ``window // 2`` tokens over each
+  document (a pair counts once per window where both actors have a mention overlapping it).
+
+For actors ``s`` and ``t`` at one level, with ``n`` units holding both, ``n_s`` and ``n_t``
+units holding each, and ``N`` units in all (with or without actors):
+Jaccard ``n / (n_s + n_t - n)``; Dice ``2n / (n_s + n_t)``; PMI ``log2(n N / (n_s n_t))``;
+NPMI ``PMI / -log2(n / N)`` (1 when ``n = N``); log-likelihood ``G² = 2 Σ O log(O / E)`` over
+the 2×2 contingency table (Dunning 1993).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis import schemas
+
+DEFAULT_WINDOW = 20
+
+
+def _unit_members(mentions: pd.DataFrame, sentences: pd.DataFrame, level: str,
+                  window: int) -> pd.DataFrame:
+    """(unit, entity_id) pairs for one level; unit is a string key."""
+    ids = mentions["doc_id"].astype(str)
+    if level == "document":
+        unit = ids
+    elif level == "paragraph":
+        unit = ids + "\x1f" + mentions["paragraph_idx"].astype(str)
+    elif level == "sentence":
+        unit = ids + "\x1f" + mentions["sentence_idx"].astype(str)
+    elif level == "window":
+        stride = max(window // 2, 1)
+        last_window = _last_windows(sentences, window)
+        rows = []
+        for doc_id, start, end, entity in zip(ids, mentions["token_start"].astype(int),
+                                              mentions["token_end"].astype(int),
+                                              mentions["entity_id"], strict=True):
+            # windows k cover tokens [k*stride, k*stride + window)
+            first = max(0, -(-(start - window + 1) // stride))
+            last = min((end - 1) // stride, last_window.get(doc_id, 0))
+            rows.extend((f"{doc_id}\x1f{k}", entity) for k in range(first, last + 1))
+        return pd.DataFrame(rows, columns=["unit", "entity_id"]).drop_duplicates()
+    else:
+        raise ValueError(f"unknown level {level!r}; choose from {schemas.COMENTION_LEVELS}")
+    return pd.DataFrame({"unit": unit, "entity_id": mentions["entity_id"]}).drop_duplicates()
+
+
+def _n_units(documents: pd.DataFrame, sentences: pd.DataFrame, level: str, window: int) -> int:
+    if level == "document":
+        return int(documents["processed"].fillna(False).astype(bool).sum())
+    if level == "paragraph":
+        return len(sentences[["doc_id", "paragraph_idx"]].drop_duplicates())
+    if level == "sentence":
+        return len(sentences)
+    return int(sum(k + 1 for k in _last_windows(sentences, window).values()))
+
+
+def _last_windows(sentences: pd.DataFrame, window: int) -> dict[str, int]:
+    """Index of the last token window of each document."""
+    stride = max(window // 2, 1)
+    n_tokens = sentences.groupby("doc_id")["token_end"].max()
+    return {str(d): max(0, -(-(int(n) - window) // stride)) for d, n in n_tokens.items()}
+
+
+def association_weights(n: np.ndarray, n_s: np.ndarray, n_t: np.ndarray,
+                        n_units: np.ndarray) -> dict[str, np.ndarray]:
+    """Jaccard, Dice, PMI, NPMI and G² for arrays of pair and marginal unit counts."""
+    n, n_s, n_t, big_n = (np.asarray(a, dtype=float) for a in (n, n_s, n_t, n_units))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jaccard = n / (n_s + n_t - n)
+        dice = 2 * n / (n_s + n_t)
+        pmi = np.log2(n * big_n / (n_s * n_t))
+        npmi = np.where(n >= big_n, 1.0, pmi / -np.log2(n / big_n))
+        observed = [n, n_s - n, n_t - n, big_n - n_s - n_t + n]
+        expected = [n_s * n_t / big_n, n_s * (big_n - n_t) / big_n,
+                    (big_n - n_s) * n_t / big_n, (big_n - n_s) * (big_n - n_t) / big_n]
+        g2 = sum(np.where(o > 0, o * np.log(o / e), 0.0) for o, e in zip(observed, expected,
+                                                                          strict=True))
+    return {"jaccard": jaccard, "dice": dice, "pmi": pmi, "npmi": npmi, "llr": 2 * g2}
+
+
+def _evidence(mentions: pd.DataFrame, sentences: pd.DataFrame, pairs: pd.DataFrame
+              ) -> pd.DataFrame:
+    """One sentence per pair: the first where both occur, else both first sentences joined."""
+    keyed = mentions[["doc_id", "sentence_idx", "entity_id"]].drop_duplicates()
+    text = sentences.set_index(["doc_id", "sentence_idx"])["text"]
+    both = keyed.merge(keyed, on=["doc_id", "sentence_idx"], suffixes=("_s", "_t"))
+    both = both[both["entity_id_s"] < both["entity_id_t"]]
+    both = both.sort_values(["entity_id_s", "entity_id_t", "doc_id", "sentence_idx"])
+    both = both.drop_duplicates(["entity_id_s", "entity_id_t"]).rename(
+        columns={"entity_id_s": "source", "entity_id_t": "target"})
+    out = pairs[["source", "target"]].merge(both, on=["source", "target"], how="left")
+    out["evidence_text"] = [
+        text.get((d, s), pd.NA) if isinstance(d, str) else pd.NA
+        for d, s in zip(out["doc_id"], out["sentence_idx"], strict=True)
+    ]
+    missing = out["doc_id"].isna()
+    if missing.any():
+        first = keyed.sort_values(["doc_id", "sentence_idx"]).drop_duplicates(
+            ["doc_id", "entity_id"])
+        first_sent = {(d, e): s for d, e, s in zip(first["doc_id"], first["entity_id"],
+                                                   first["sentence_idx"], strict=True)}
+        docs_of = first.groupby("entity_id")["doc_id"].agg(lambda x: sorted(set(x)))
+        for i in out.index[missing]:
+            s, t = out.at[i, "source"], out.at[i, "target"]
+            shared = sorted(set(docs_of.get(s, [])) & set(docs_of.get(t, [])))
+            if not shared:
+                continue
+            doc = shared[0]
+            a, b = sorted((first_sent[(doc, s)], first_sent[(doc, t)]))
+            out.at[i, "doc_id"] = doc
+            out.at[i, "evidence_text"] = f"{text.get((doc, a), '')} … {text.get((doc, b), '')}"
+    return out.rename(columns={"doc_id": "evidence_doc_id"})[
+        ["source", "target", "evidence_doc_id", "evidence_text"]]
+
+
+def comention_table(
+    mentions: pd.DataFrame,
+    sentences: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    levels: tuple[str, ...] = schemas.COMENTION_LEVELS,
+    window: int = DEFAULT_WINDOW,
+) -> pd.DataFrame:
+    """Count co-mentions of actors at each level and weigh them.
+
+    Parameters
+    ----------
+    mentions
+        Needs ``doc_id``, ``paragraph_idx``, ``sentence_idx``, ``token_start``,
+        ``token_end``, ``entity_id``.
+    sentences
+        Needs ``doc_id``, ``paragraph_idx``, ``sentence_idx``, ``token_end``, ``text``
+        (all sentences of the processed documents: they define the unit counts).
+    documents
+        Needs ``doc_id`` and ``processed``.
+    levels
+        Any of ``document``, ``paragraph``, ``sentence``, ``window``.
+    window
+        Window size in tokens for the ``window`` level.
+
+    Returns
+    -------
+    DataFrame
+        The ``comentions`` schema: ``level``, ``source`` < ``target`` (entity ids), ``n``,
+        ``n_source``, ``n_target``, ``n_units``, ``jaccard``, ``dice``, ``pmi``, ``npmi``,
+        ``llr``, ``evidence_doc_id``, ``evidence_text``. Sorted by level (in the order
+        given), descending ``n``, then ids. Does not mutate its inputs.
+    """
+    schemas.require(mentions, ["doc_id", "paragraph_idx", "sentence_idx", "token_start",
+                               "token_end", "entity_id"], where="comention_table")
+    schemas.require(sentences, ["doc_id", "paragraph_idx", "sentence_idx", "token_end", "text"],
+                    where="comention_table")
+    schemas.require(documents, ["doc_id", "processed"], where="comention_table")
+    if window < 1:
+        raise ValueError("window must be at least 1 token")
+    mentions = mentions[mentions["entity_id"].notna()]
+    frames = []
+    evidence = None
+    for level in levels:
+        members = _unit_members(mentions, sentences, level, window)
+        if members.empty:
+            continue
+        counts = members.groupby("entity_id")["unit"].nunique()
+        pairs = members.merge(members, on="unit", suffixes=("_s", "_t"))
+        pairs = pairs[pairs["entity_id_s"] < pairs["entity_id_t"]]
+        if pairs.empty:
+            continue
+        table = (pairs.groupby(["entity_id_s", "entity_id_t"]).size().rename("n").reset_index()
+                 .rename(columns={"entity_id_s": "source", "entity_id_t": "target"}))
+        n_units = _n_units(documents, sentences, level, window)
+        table = table.assign(
+            level=level,
+            n_source=table["source"].map(counts).to_numpy(),
+            n_target=table["target"].map(counts).to_numpy(),
+            n_units=n_units,
+        )
+        table = table.assign(**association_weights(table["n"], table["n_source"],
+                                                   table["n_target"], table["n_units"]))
+        frames.append(table)
+    if not frames:
+        return schemas.empty("comentions")
+    table = pd.concat(frames, ignore_index=True)
+    pairs = table[["source", "target"]].drop_duplicates()
+    evidence = _evidence(mentions, sentences, pairs)
+    table = table.merge(evidence, on=["source", "target"], how="left")
+    order = {level: i for i, level in enumerate(levels)}
+    table = table.assign(_order=table["level"].map(order)).sort_values(
+        ["_order", "n", "source", "target"], ascending=[True, False, True, True], kind="stable")
+    return schemas.conform(table, "comentions")
+
+
+def comentions_over_time(
+    mentions: pd.DataFrame,
+    sentences: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    freq: str = "MS",
+    levels: tuple[str, ...] = ("document", "sentence"),
+    window: int = DEFAULT_WINDOW,
+) -> pd.DataFrame:
+    """:func:`comention_table` computed within each calendar period.
+
+    Parameters
+    ----------
+    freq
+        pandas offset alias of the calendar bins: ``"D"``, ``"W-MON"``, ``"MS"`` (month),
+        ``"QS"``, ``"YS"``. Documents without a date are left out (they have no period).
+
+    Returns
+    -------
+    DataFrame
+        ``period`` (start of the bin) followed by the ``comentions`` columns; unit counts and
+        weights are those of the period. Sorted by period, then as :func:`comention_table`.
+    """
+    schemas.require(documents, ["doc_id", "processed", "published_at"],
+                    where="comentions_over_time")
+    dated = documents[documents["published_at"].notna()]
+    periods = dated["published_at"].dt.to_period(_period_alias(freq)).dt.start_time
+    frames = []
+    for period in sorted(periods.unique()):
+        ids = set(dated.loc[periods == period, "doc_id"])
+        part = comention_table(
+            mentions[mentions["doc_id"].isin(ids)], sentences[sentences["doc_id"].isin(ids)],
+            documents[documents["doc_id"].isin(ids)], levels=levels, window=window)
+        frames.append(part.assign(period=period))
+    columns = ["period", *schemas.columns("comentions")]
+    if not frames:
+        return schemas.empty("comentions").assign(
+            period=pd.Series(dtype="datetime64[ns]"))[columns]
+    out = pd.concat(frames, ignore_index=True)
+    return out.assign(period=out["period"].astype("datetime64[ns]"))[columns]
+
+
+def _period_alias(freq: str) -> str:
+    """Offset alias (``MS``) → period alias (``M``)."""
+    return {"MS": "M", "QS": "Q", "YS": "Y", "AS": "Y", "W": "W-SUN"}.get(freq, freq)

@@ -1,0 +1,222 @@
+"""Publication dates: from metadata, else a header line, else the first date in the text.
+
+Metadata and header values are free-form and parsed with ``dateparser`` in the document's
+language (precision from what the string contains: ``2023-02`` is a month). Dates inside the
+text are found with the language's month and weekday names from Unicode CLDR (via Babel), e.g.
+pl "w środę 5 kwietnia", lt "balandžio 6 d.", ro "5 aprilie 2023". A year that is not written
+is never invented silently: it is inferred from the weekday next to the date (the latest
+matching year not after the reference year) or taken as the reference year, and the row gets
+``year_inferred=True`` and a message. The reference year is the corpus' most common explicit
+year unless given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections import Counter
+
+import pandas as pd
+
+from analysis import schemas
+
+_TEXT_WINDOW = 3000  # characters of the text searched for a date
+
+
+@functools.lru_cache(maxsize=16)
+def _calendar_words(lang: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Month names (all forms CLDR has) → month number; weekday stems → weekday (Mon=0)."""
+    from babel import Locale
+
+    locale = Locale.parse(lang)
+    months: dict[str, int] = {}
+    for context in ("format", "stand-alone"):
+        for width in ("wide", "abbreviated"):
+            for num, name in locale.months[context][width].items():
+                months[name.lower().rstrip(".")] = num
+    weekdays: dict[str, int] = {}
+    for context in ("format", "stand-alone"):
+        for num, name in locale.days[context]["wide"].items():
+            name = name.lower()
+            weekdays[name[: max(3, len(name) - 2)]] = num
+    return months, weekdays
+
+
+@functools.lru_cache(maxsize=16)
+def _text_pattern(lang: str) -> re.Pattern[str]:
+    months, weekdays = _calendar_words(lang)
+    month_alt = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
+    wd_alt = "|".join(sorted(map(re.escape, weekdays), key=len, reverse=True))
+    year = r"(?P<year>(?:19|20)\d\d)"
+    weekday = rf"(?:(?P<weekday>{wd_alt})\w*[\s,]+)?"
+    if lang == "lt":  # "2023 m. balandžio 6 d."
+        body = rf"(?:{year}\s*m\.\s*)?(?P<month>{month_alt})\s+(?P<day>\d{{1,2}})\s*d\b\.?"
+    else:  # "5 kwietnia 2023 r.", "5 aprilie 2023"
+        body = rf"(?P<day>\d{{1,2}})\s+(?P<month>{month_alt})\b(?:\s+{year}\b)?"
+    iso = r"(?P<iso>(?:19|20)\d\d-\d{1,2}-\d{1,2})"
+    dotted = r"(?P<dotted>\d{1,2}\.\d{1,2}\.(?:19|20)\d\d)"
+    return re.compile(rf"\b(?:{iso}|{dotted}|{weekday}{body})", re.IGNORECASE)
+
+
+def find_text_date(text: str, lang: str, *, reference_year: int | None = None) -> dict | None:
+    """Return the first date written in ``text`` (day precision), or ``None``.
+
+    Returns a dict with ``published_at``, ``date_precision`` ("day"), ``date_text``,
+    ``year_inferred`` and ``message`` (empty unless the year was inferred or missing).
+    """
+    if lang not in schemas.SUPPORTED_LANGS:
+        return None
+    months, weekdays = _calendar_words(lang)
+    for match in _text_pattern(lang).finditer(text[:_TEXT_WINDOW]):
+        parts = match.groupdict()
+        try:
+            if parts["iso"]:
+                y, m, d = map(int, parts["iso"].split("-"))
+                return _found(dt.date(y, m, d), match.group(0), False, "")
+            if parts["dotted"]:
+                d, m, y = map(int, parts["dotted"].split("."))
+                return _found(dt.date(y, m, d), match.group(0), False, "")
+            month = months[parts["month"].lower().rstrip(".")]
+            day = int(parts["day"])
+            if parts["year"]:
+                return _found(dt.date(int(parts["year"]), month, day), match.group(0), False, "")
+            weekday = weekdays[parts["weekday"].lower()] if parts["weekday"] else None
+            year, how = _infer_year(month, day, weekday, reference_year)
+            if year is None:
+                return {
+                    "published_at": pd.NaT, "date_precision": pd.NA,
+                    "date_text": match.group(0), "year_inferred": pd.NA,
+                    "message": f"date {match.group(0)!r} has no year and no reference year",
+                }
+            return _found(dt.date(year, month, day), match.group(0), True, how)
+        except (ValueError, KeyError):
+            continue  # e.g. 31 February: look further
+    return None
+
+
+def _found(date: dt.date, text: str, inferred: bool, message: str) -> dict:
+    return {
+        "published_at": pd.Timestamp(date),
+        "date_precision": "day",
+        "date_text": text,
+        "year_inferred": inferred,
+        "message": message,
+    }
+
+
+def _infer_year(month: int, day: int, weekday: int | None, reference_year: int | None
+                ) -> tuple[int | None, str]:
+    if reference_year is None:
+        return None, ""
+    if weekday is not None:
+        for year in range(reference_year, reference_year - 11, -1):
+            try:
+                if dt.date(year, month, day).weekday() == weekday:
+                    how = f"year {year} inferred from the weekday (reference {reference_year})"
+                    return year, how
+            except ValueError:
+                continue
+    dt.date(reference_year, month, day)  # raises for impossible dates
+    return reference_year, f"year {reference_year} assumed (corpus reference year)"
+
+
+def parse_date_string(value: str, lang: str | None = None) -> dict | None:
+    """Parse a free-form metadata date with dateparser; ``None`` when unparseable.
+
+    Returns ``published_at`` (start of the period), ``date_precision`` and ``year_inferred``.
+    """
+    from dateparser.date import DateDataParser
+
+    languages = [lang] if lang in schemas.SUPPORTED_LANGS else None
+    settings = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
+    data = DateDataParser(languages=languages, settings=settings).get_date_data(str(value))
+    if data.date_obj is None:
+        return None
+    parts = set(data.parts or ())
+    if "year" not in parts and data.period != "time":
+        return None  # a year-less metadata date would need guessing: treat as unparseable
+    precision = "day" if "day" in parts else "month" if "month" in parts else "year"
+    stamp = pd.Timestamp(data.date_obj).tz_localize(None) if pd.Timestamp(
+        data.date_obj).tzinfo else pd.Timestamp(data.date_obj)
+    stamp = stamp.to_period({"day": "D", "month": "M", "year": "Y"}[precision]).start_time
+    return {"published_at": stamp, "date_precision": precision, "year_inferred": False}
+
+
+def resolve_dates(documents: pd.DataFrame, *, reference_year: int | None = None) -> pd.DataFrame:
+    """Fill ``published_at``, ``date_precision``, ``date_source``, ``year_inferred``.
+
+    Parameters
+    ----------
+    documents
+        Needs ``doc_id``, ``lang``, ``text``, ``date_text`` (raw metadata/header date or NA),
+        ``date_source`` ("metadata"/"header" where ``date_text`` came from there), ``message``.
+    reference_year
+        Year assumed for dates written without one; default: the most common year among the
+        corpus' explicit dates (none → such dates stay undated).
+
+    Returns
+    -------
+    DataFrame
+        A copy with the date columns filled; unparseable metadata is reported in ``message``
+        and the text is searched instead. Does not mutate ``documents``.
+    """
+    schemas.require(documents, ["doc_id", "lang", "text", "date_text", "date_source", "message"],
+                    where="resolve_dates")
+    rows = documents.to_dict("records")
+    results: list[dict] = []
+    for row in rows:
+        given = row["date_text"]
+        result = None
+        note = ""
+        if isinstance(given, str) and given.strip():
+            result = parse_date_string(given, row["lang"])
+            if result is None:
+                note = f"unparseable {row['date_source']} date {given!r}; searched the text"
+            else:
+                result = {**result, "date_text": given, "date_source": row["date_source"],
+                          "message": ""}
+        results.append(result or {"note": note})
+    explicit_years = [r["published_at"].year for r in results if "published_at" in r]
+    if reference_year is None and explicit_years:
+        reference_year = Counter(explicit_years).most_common(1)[0][0]
+    # second pass: the text, for documents without a usable metadata date
+    first_pass = [r.get("published_at") for r in results]
+    text_years: list[int] = []
+    for i, row in enumerate(rows):
+        if first_pass[i] is not None:
+            continue
+        if isinstance(row["text"], str):
+            found = find_text_date(row["text"], row["lang"], reference_year=None)
+            if found is not None and found["year_inferred"] is False:  # year written out
+                text_years.append(found["published_at"].year)
+    if reference_year is None and text_years:
+        reference_year = Counter(text_years).most_common(1)[0][0]
+    out_rows = []
+    for i, row in enumerate(rows):
+        res = results[i]
+        if "published_at" not in res:
+            found = None
+            if isinstance(row["text"], str) and row.get("lang") in schemas.SUPPORTED_LANGS:
+                found = find_text_date(row["text"], row["lang"], reference_year=reference_year)
+            if found is not None:
+                res = {**found, "date_source": "text",
+                       "message": "; ".join(m for m in (res.get("note"), found["message"]) if m)}
+            else:
+                res = {"published_at": pd.NaT, "date_precision": pd.NA, "date_text": pd.NA,
+                       "year_inferred": pd.NA, "date_source": "none",
+                       "message": res.get("note") or "no date found"}
+        message = "; ".join(m for m in (row["message"], res.get("message")) if isinstance(
+            m, str) and m)
+        out_rows.append({
+            "published_at": res["published_at"],
+            "date_precision": res["date_precision"],
+            "date_text": res.get("date_text", row["date_text"]),
+            "date_source": res["date_source"],
+            "year_inferred": res["year_inferred"],
+            "message": message or pd.NA,
+        })
+    filled = pd.DataFrame(out_rows, index=documents.index)
+    out = documents.drop(columns=[c for c in filled.columns if c in documents.columns])
+    out = pd.concat([out, filled], axis=1)
+    return out[[*documents.columns, *[c for c in filled.columns if c not in documents.columns]]]

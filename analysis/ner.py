@@ -1,0 +1,205 @@
+"""Named-entity mentions from raw text with character offsets.
+
+:func:`annotate_texts` is the one function that turns raw text into mentions; the pipeline and
+the model evaluation (``python -m training.evaluate``) both go through it, so the scores we
+report are the scores of what users get.
+
+Texts are split into paragraphs first (blank-line separated blocks when the text has blank
+lines, else one paragraph per line); each paragraph is one Stanza document, so headlines and
+captions without a full stop never merge into the next sentence. Offsets always refer to the
+original text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator, Sequence
+
+import pandas as pd
+
+from analysis import schemas
+from analysis.models import ModelSpec, load_pipeline, resolve_models
+
+logger = logging.getLogger(__name__)
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+_WORDLIKE = re.compile(r"\w")
+
+#: Columns of the per-text tables returned by :func:`annotate_texts` (``text_idx`` is the
+#: position of the text in the input; the pipeline renames it to ``doc_id``).
+MENTION_COLUMNS = {"text_idx": "Int64", **{
+    c: d for c, d in schemas.SCHEMAS["mentions"].items()
+    if c not in ("doc_id", "lang", "base_form", "entity_id")
+}}
+SENTENCE_COLUMNS = {"text_idx": "Int64", **{
+    c: d for c, d in schemas.SCHEMAS["sentences"].items() if c != "doc_id"
+}}
+
+
+def split_paragraphs(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` character spans of the paragraphs of ``text``.
+
+    Blocks separated by blank lines are paragraphs when the text has any blank line; otherwise
+    every non-empty line is one. Spans exclude surrounding whitespace; empty blocks are skipped.
+    """
+    separator = _BLANK_LINE if _BLANK_LINE.search(text) else re.compile(r"\n")
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in [*separator.finditer(text), None]:
+        end = match.start() if match else len(text)
+        block = text[start:end]
+        stripped = block.strip()
+        if stripped:
+            lead = len(block) - len(block.lstrip())
+            spans.append((start + lead, start + lead + len(stripped)))
+        if match:
+            start = match.end()
+    return spans
+
+
+def _token_lemma(token) -> str:
+    lemmas = [w.lemma or w.text for w in token.words]
+    return "".join(lemmas) if len(lemmas) > 1 else lemmas[0]
+
+
+def _batches(items: Sequence, size: int) -> Iterator[Sequence]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def annotate_texts(
+    texts: Sequence[str],
+    lang: str,
+    *,
+    model_dir: str | None = None,
+    official: bool = False,
+    spec: ModelSpec | None = None,
+    batch_size: int = 64,
+    progress: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run the Stanza models of ``lang`` over ``texts``.
+
+    Parameters
+    ----------
+    texts
+        Raw texts, all in language ``lang``.
+    lang
+        ``"pl"``, ``"lt"`` or ``"ro"``.
+    model_dir, official
+        Passed to :func:`analysis.models.resolve_models` (ignored when ``spec`` is given).
+    spec
+        An already resolved model specification.
+    batch_size
+        Paragraphs per Stanza call.
+    progress
+        Show a tqdm progress bar over batches.
+
+    Returns
+    -------
+    mentions : DataFrame
+        ``text_idx``, ``paragraph_idx``, ``sentence_idx``, ``token_start``, ``token_end``,
+        ``start_char``, ``end_char`` (offsets into the input text), ``text``, ``lemma``
+        (token lemmas joined with the original spacing), ``label`` (PER/ORG/LOC/EVT/PRO, or
+        NA for non-actor labels such as dates), ``label_native``. Sorted by text and offset.
+    sentences : DataFrame
+        ``text_idx``, ``paragraph_idx``, ``sentence_idx``, ``token_start``, ``token_end``,
+        ``start_char``, ``end_char``, ``text``, ``lemmas`` (lower-cased lemmas of word tokens,
+        space-separated).
+    """
+    spec = spec or resolve_models(lang, model_dir=model_dir, official=official)
+    if spec.lang != lang:
+        raise ValueError(f"model spec is for {spec.lang!r}, texts are {lang!r}")
+    units: list[tuple[int, int, int, int]] = []  # text_idx, paragraph_idx, start, end
+    for t_idx, text in enumerate(texts):
+        for p_idx, (start, end) in enumerate(split_paragraphs(text)):
+            units.append((t_idx, p_idx, start, end))
+    mention_rows: list[dict] = []
+    sentence_rows: list[dict] = []
+    if units:
+        import stanza  # heavy
+
+        nlp = load_pipeline(spec)
+        labels = spec.labels
+        batches = _batches(units, batch_size)
+        if progress:
+            from tqdm.auto import tqdm
+
+            batches = tqdm(batches, total=-(-len(units) // batch_size), desc=f"NER {lang}")
+        counters: dict[int, list[int]] = {}  # text_idx -> [next sentence idx, next token idx]
+        for batch in batches:
+            docs = [stanza.Document([], text=texts[t][s:e]) for t, _, s, e in batch]
+            docs = nlp.bulk_process(docs)
+            for (t_idx, p_idx, offset, _), doc in zip(batch, docs, strict=True):
+                sent_next, tok_next = counters.setdefault(t_idx, [0, 0])
+                for sentence in doc.sentences:
+                    tokens = sentence.tokens
+                    if not tokens:
+                        continue
+                    tok_index = {id(tok): tok_next + i for i, tok in enumerate(tokens)}
+                    sentence_rows.append({
+                        "text_idx": t_idx,
+                        "paragraph_idx": p_idx,
+                        "sentence_idx": sent_next,
+                        "token_start": tok_next,
+                        "token_end": tok_next + len(tokens),
+                        "start_char": offset + tokens[0].start_char,
+                        "end_char": offset + tokens[-1].end_char,
+                        "text": texts[t_idx][offset + tokens[0].start_char:
+                                             offset + tokens[-1].end_char],
+                        "lemmas": " ".join(
+                            _token_lemma(tok).lower() for tok in tokens
+                            if _WORDLIKE.search(tok.text)
+                        ),
+                    })
+                    for ent in sentence.ents:
+                        ent_tokens = ent.tokens
+                        lemma = ""
+                        for i, tok in enumerate(ent_tokens):
+                            if i and tok.start_char > ent_tokens[i - 1].end_char:
+                                lemma += " "
+                            lemma += _token_lemma(tok)
+                        mention_rows.append({
+                            "text_idx": t_idx,
+                            "paragraph_idx": p_idx,
+                            "sentence_idx": sent_next,
+                            "token_start": tok_index[id(ent_tokens[0])],
+                            "token_end": tok_index[id(ent_tokens[-1])] + 1,
+                            "start_char": offset + ent.start_char,
+                            "end_char": offset + ent.end_char,
+                            "text": texts[t_idx][offset + ent.start_char: offset + ent.end_char],
+                            "lemma": lemma,
+                            "label": labels.get(ent.type),
+                            "label_native": ent.type,
+                        })
+                    sent_next += 1
+                    tok_next += len(tokens)
+                counters[t_idx] = [sent_next, tok_next]
+    unknown = {r["label_native"] for r in mention_rows if r["label_native"] not in spec.labels}
+    if unknown:
+        logger.warning("NER labels without a mapping in model.json (kept as non-actors): %s",
+                       sorted(unknown))
+    mentions = _frame(mention_rows, MENTION_COLUMNS, ["text_idx", "start_char", "end_char"])
+    sentences = _frame(sentence_rows, SENTENCE_COLUMNS, ["text_idx", "sentence_idx"])
+    return mentions, sentences
+
+
+def _frame(rows: list[dict], dtypes: dict[str, str], order: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(dtypes))
+    frame = frame.astype(dtypes)
+    return frame.sort_values(order, kind="stable").reset_index(drop=True)
+
+
+def tag_texts(
+    texts: Sequence[str],
+    lang: str,
+    *,
+    model_dir: str | None = None,
+    official: bool = False,
+    batch_size: int = 64,
+) -> pd.DataFrame:
+    """Return the mentions table of :func:`annotate_texts` (all labels, actors or not)."""
+    mentions, _ = annotate_texts(
+        texts, lang, model_dir=model_dir, official=official, batch_size=batch_size
+    )
+    return mentions

@@ -1,0 +1,75 @@
+"""Graph building, node metrics, communities and GEXF time spells."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from analysis import schemas
+from analysis.networks import build_graph, dynamic_graph, node_table
+
+
+@pytest.fixture()
+def entities():
+    return pd.DataFrame({
+        "entity_id": ["A", "B", "C", "D", "E"], "name": ["Ann", "Bob", "Cid", "Dan", "Eve"],
+        "label": ["PER"] * 5, "n_mentions": [5, 4, 3, 2, 1], "n_docs": [3, 2, 2, 1, 1],
+        "languages": ["pl"] * 5,
+    })
+
+
+@pytest.fixture()
+def comentions():
+    return pd.DataFrame({
+        "level": ["document"] * 4 + ["sentence"],
+        "source": ["A", "A", "B", "C", "A"], "target": ["B", "C", "C", "D", "B"],
+        "n": [3, 1, 1, 2, 1], "npmi": [0.5, 0.1, 0.1, 0.9, 0.2],
+    })
+
+
+def test_build_graph_keeps_isolates_and_filters(entities, comentions):
+    graph = build_graph(entities, comentions)
+    assert sorted(graph.nodes) == ["A", "B", "C", "D", "E"]
+    assert graph.number_of_edges() == 4
+    assert graph.edges["A", "B"]["weight"] == 3
+    light = build_graph(entities, comentions, weight="npmi", min_weight=0.5)
+    assert sorted(light.edges) == [("A", "B"), ("C", "D")]
+
+
+def test_node_table_metrics(entities, comentions):
+    nodes = node_table(build_graph(entities, comentions), seed=1)
+    assert list(nodes.columns) == schemas.columns("nodes")
+    a = nodes.set_index("entity_id").loc["A"]
+    assert a.degree == 2 and a.weighted_degree == 4
+    assert nodes["entity_id"].iloc[0] == "A"  # highest weighted degree first
+    assert nodes.set_index("entity_id").loc["E", "eigenvector"] == 0
+    c = nodes.set_index("entity_id").loc["C"]
+    assert c.betweenness > 0  # C bridges D to the rest
+
+
+def test_node_table_is_seed_deterministic(entities, comentions):
+    graph = build_graph(entities, comentions)
+    pd.testing.assert_frame_equal(node_table(graph, seed=3), node_table(graph, seed=3))
+
+
+def test_empty_graph_keeps_schema():
+    assert list(node_table(nx.Graph()).columns) == schemas.columns("nodes")
+
+
+def test_dynamic_graph_spells(entities, comentions, tmp_path):
+    graph = build_graph(entities, comentions)
+    by_period = pd.DataFrame({"period": pd.to_datetime(["2023-01-01", "2023-02-01"]),
+                              "level": "document", "source": ["A", "A"], "target": ["B", "B"],
+                              "n": [2, 1]})
+    dyn = dynamic_graph(graph, by_period)
+    assert dyn.edges["A", "B"]["spells"] == [("2023-01-01", "2023-01-31"),
+                                             ("2023-02-01", "2023-02-28")]
+    assert graph.edges["A", "B"]["weight"] == 3  # input graph untouched
+    nx.write_gexf(dyn, tmp_path / "g.gexf")
+    assert "spells" in (tmp_path / "g.gexf").read_text()
+
+
+def test_missing_column_named(entities, comentions):
+    with pytest.raises(KeyError, match="languages"):
+        build_graph(entities.drop(columns="languages"), comentions)
