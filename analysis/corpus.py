@@ -253,14 +253,20 @@ def load_corpus(
     if not root.exists():
         raise FileNotFoundError(f"corpus not found: {root}")
     if root.is_dir():
-        files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")
-                       and p.name != "MANIFEST.json")
+        files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
         rows: list[dict] = []
         for file in files:
-            if file.suffix.lower() in TABLE_SUFFIXES:
+            suffix = file.suffix.lower()
+            if suffix in TABLE_SUFFIXES:
                 rows.extend(_read_table(file, text_column, encoding, max_chars))
-            else:
+            elif suffix in (".txt", ""):
                 rows.append(_read_txt(file, root, encoding, max_chars))
+            else:
+                source = file.relative_to(root).as_posix()
+                rows.append(_row_from_text(source, source, "", "", {}, max_chars) | {
+                    "status": "unsupported_format",
+                    "message": f"not read: {suffix} files are not documents (.txt or "
+                               f"{', '.join(TABLE_SUFFIXES)})"})
     elif root.suffix.lower() in TABLE_SUFFIXES:
         rows = _read_table(root, text_column, encoding, max_chars)
     elif root.suffix.lower() in (".txt", ""):

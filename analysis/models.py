@@ -173,15 +173,16 @@ def _spec_from_official(lang: str, stanza_dir: Path) -> ModelSpec:
         )
     meta = json.loads(resources.read_text(encoding="utf-8")).get(lang, {})
     defaults = meta.get("default_processors", {})
+    lacking = [proc for proc in REQUIRED_KEYS if proc not in defaults]
+    if lacking:
+        raise ModelNotFoundError(
+            f"official Stanza has no default {', '.join(lacking)} model for {lang!r} "
+            f"(read {resources}); use the shipped models instead"
+        )
     found: list[tuple[str, str]] = []
     for proc in PROCESSORS:
         package = defaults.get(proc)
         if package is None:
-            if proc in REQUIRED_KEYS:
-                raise ModelNotFoundError(
-                    f"official Stanza has no default {proc} model for {lang!r} "
-                    f"(read {resources}); use the shipped models instead"
-                )
             continue
         path = stanza_dir / lang / proc / f"{package}.pt"
         if not path.is_file():

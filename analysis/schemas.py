@@ -44,6 +44,7 @@ STATUSES: Mapping[str, str] = {
     "unsupported_language": "not processed; language is not pl, lt or ro",
     "duplicate_id": "not processed; another document already has this id",
     "unreadable": "not processed; the source could not be read",
+    "unsupported_format": "not processed; a file in the corpus folder that is not .txt or a table",
     "failed": "not processed; NER raised an error (see message)",
 }
 

@@ -38,6 +38,7 @@ def test_bad_inputs_each_get_a_status(tmp_path):
     (tmp_path / "d_big.txt").write_text("słowo " * 100)
     (tmp_path / "e_dup.txt").write_text("id: same\nTekst pierwszy.")
     (tmp_path / "f_dup.txt").write_text("id: same\nTekst drugi.")
+    (tmp_path / "g.pdf").write_bytes(b"%PDF-1.4")
     docs = load_corpus(tmp_path, max_chars=100)
     status = dict(zip(docs["source"], docs["status"], strict=True))
     assert status == {
@@ -47,6 +48,7 @@ def test_bad_inputs_each_get_a_status(tmp_path):
         "d_big.txt": "truncated",
         "e_dup.txt": "ok",
         "f_dup.txt": "duplicate_id",
+        "g.pdf": "unsupported_format",
     }
     assert docs.loc[docs["status"] != "ok", "message"].notna().all()
     assert docs.loc[docs["source"] == "d_big.txt", "n_chars"].item() <= 100

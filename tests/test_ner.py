@@ -1,0 +1,58 @@
+"""Raw text → mentions with character offsets, through the shipped models."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.corpus import load_corpus
+from analysis.ner import annotate_texts, split_paragraphs, tag_texts
+
+
+def test_split_paragraphs_blank_lines():
+    text = "Title\n\nFirst para\nstill first.\n\n\n  Second.  \n"
+    spans = split_paragraphs(text)
+    assert [text[s:e] for s, e in spans] == ["Title", "First para\nstill first.", "Second."]
+
+
+def test_split_paragraphs_single_lines_when_no_blank_line():
+    text = "Caption without stop\nBody sentence. Another.\n"
+    assert [text[s:e] for s, e in split_paragraphs(text)] == [
+        "Caption without stop", "Body sentence. Another."]
+
+
+def test_split_paragraphs_empty():
+    assert split_paragraphs("  \n \n") == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "text", "expected"), [
+    ("pl", "Władimir Putin spotkał się w Moskwie z Aleksandrem Łukaszenką.",
+     {("Władimir Putin", "PER"), ("Moskwie", "LOC"), ("Aleksandrem Łukaszenką", "PER")}),
+    ("lt", "Rusijos prezidentas Vladimiras Putinas susitiko su Aleksandru Lukašenka Maskvoje.",
+     {("Vladimiras Putinas", "PER"), ("Aleksandru Lukašenka", "PER")}),
+    ("ro", "Președintele rus Vladimir Putin l-a primit pe Alexander Lukașenko la Moscova.",
+     {("Vladimir Putin", "PER"), ("Alexander Lukașenko", "PER"), ("Moscova", "LOC")}),
+])
+def test_tag_texts_finds_people_and_places(lang, text, expected):
+    mentions = tag_texts(["", text], lang)
+    found = {(r.text, r.label) for r in mentions.itertuples() if r.label is not None}
+    assert expected <= found, found
+    assert set(mentions["text_idx"]) == {1}
+    for r in mentions.itertuples():
+        assert text[r.start_char:r.end_char] == r.text
+
+
+@pytest.mark.slow
+def test_seed_articles_mention_putin_and_lukashenko():
+    docs = load_corpus()
+    langs = {"000": "pl", "001": "lt", "002": "ro", "003": "pl", "004": "pl"}
+    stems = {"pl": ("Putin", "Łukaszenk"), "lt": ("Putin", "Lukašenk"),
+             "ro": ("Putin", "Lukașenko")}
+    for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
+        lang = langs[doc_id[:3]]
+        mentions, sentences = annotate_texts([text], lang)
+        people = " ".join(mentions.loc[mentions["label"] == "PER", "text"])
+        for stem in stems[lang]:
+            assert stem in people, (doc_id, stem, people)
+        assert sentences["start_char"].is_monotonic_increasing
+        assert list(sentences["sentence_idx"]) == list(range(len(sentences)))
