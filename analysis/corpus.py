@@ -293,8 +293,12 @@ def load_corpus(
 
 
 def corpus_fingerprint(documents: pd.DataFrame) -> str:
-    """A hash of the corpus: sorted ``(doc_id, text_sha1)`` pairs."""
-    schemas.require(documents, ["doc_id", "text_sha1"], where="corpus_fingerprint")
-    pairs = sorted(zip(documents["doc_id"].astype(str), documents["text_sha1"].astype(str),
-                       strict=True))
+    """A hash of the corpus: SHA-1 of the sorted ``(doc_id, text_sha1)`` pairs.
+
+    Order-independent. ``text_sha1`` counts as empty where the column is missing.
+    """
+    schemas.require(documents, ["doc_id"], where="corpus_fingerprint")
+    sha = (documents["text_sha1"] if "text_sha1" in documents.columns
+           else pd.Series("", index=documents.index))
+    pairs = sorted(zip(documents["doc_id"].astype(str), sha.astype(str), strict=True))
     return hashlib.sha1(json.dumps(pairs).encode()).hexdigest()

@@ -27,8 +27,9 @@ logger = logging.getLogger(__name__)
 
 SHIPPED_DIR = Path(__file__).parent / "models"
 PROCESSORS = ("tokenize", "mwt", "lemma", "ner")
-#: Files of our layout; ``mwt`` and the embeddings are optional.
-FILE_KEYS = ("tokenize", "mwt", "lemma", "ner", "pretrain", "forward_charlm", "backward_charlm")
+#: Files of our layout; ``mwt``, the embeddings and the common-word list are optional.
+FILE_KEYS = ("tokenize", "mwt", "lemma", "ner", "pretrain", "forward_charlm", "backward_charlm",
+             "common_words")
 REQUIRED_KEYS = ("tokenize", "lemma", "ner")
 
 #: Labels of the official Polish NER model (NKJP) mapped to actor labels.

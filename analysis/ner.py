@@ -12,6 +12,7 @@ original text.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -101,7 +102,8 @@ def annotate_texts(
         ``text_idx``, ``paragraph_idx``, ``sentence_idx``, ``token_start``, ``token_end``,
         ``start_char``, ``end_char`` (offsets into the input text), ``text``, ``lemma``
         (token lemmas joined with the original spacing), ``label`` (PER/ORG/LOC/EVT/PRO, or
-        NA for non-actor labels such as dates), ``label_native``. Sorted by text and offset.
+        NA for non-actor labels such as dates and for all-lower-case spans),
+        ``label_native``. Sorted by text and offset.
     sentences : DataFrame
         ``text_idx``, ``paragraph_idx``, ``sentence_idx``, ``token_start``, ``token_end``,
         ``start_char``, ``end_char``, ``text``, ``lemmas`` (lower-cased lemmas of word tokens,
@@ -121,6 +123,7 @@ def annotate_texts(
 
         nlp = load_pipeline(spec)
         labels = spec.labels
+        common = _common_words(spec.paths.get("common_words"))
         batches = _batches(units, batch_size)
         if progress:
             from tqdm.auto import tqdm
@@ -153,7 +156,8 @@ def annotate_texts(
                         ),
                     })
                     for ent in sentence.ents:
-                        ent_tokens = ent.tokens
+                        ent_tokens = _trim_common(ent.tokens, common)
+                        ent_start, ent_end = ent_tokens[0].start_char, ent_tokens[-1].end_char
                         lemma = ""
                         for i, tok in enumerate(ent_tokens):
                             if i and tok.start_char > ent_tokens[i - 1].end_char:
@@ -165,11 +169,12 @@ def annotate_texts(
                             "sentence_idx": sent_next,
                             "token_start": tok_index[id(ent_tokens[0])],
                             "token_end": tok_index[id(ent_tokens[-1])] + 1,
-                            "start_char": offset + ent.start_char,
-                            "end_char": offset + ent.end_char,
-                            "text": texts[t_idx][offset + ent.start_char: offset + ent.end_char],
+                            "start_char": offset + ent_start,
+                            "end_char": offset + ent_end,
+                            "text": texts[t_idx][offset + ent_start: offset + ent_end],
                             "lemma": lemma,
-                            "label": labels.get(ent.type),
+                            "label": labels.get(ent.type) if _is_name(
+                                texts[t_idx][offset + ent_start: offset + ent_end]) else None,
                             "label_native": ent.type,
                         })
                     sent_next += 1
@@ -182,6 +187,35 @@ def annotate_texts(
     mentions = _frame(mention_rows, MENTION_COLUMNS, ["text_idx", "start_char", "end_char"])
     sentences = _frame(sentence_rows, SENTENCE_COLUMNS, ["text_idx", "sentence_idx"])
     return mentions, sentences
+
+
+@functools.lru_cache(maxsize=8)
+def _common_words(path: str | None) -> frozenset[str]:
+    if not path:
+        return frozenset()
+    with open(path, encoding="utf-8") as fh:
+        return frozenset(line.strip() for line in fh if line.strip())
+
+
+def _trim_common(tokens: list, common: frozenset[str]) -> list:
+    """Drop leading common words from a multi-token mention ("Wczoraj Putin" -> "Putin").
+
+    The list comes from the model's training text: words written in lower case inside
+    sentences (see ``training.lexicon``). The last token is always kept.
+    """
+    start = 0
+    while start < len(tokens) - 1 and tokens[start].text.lower() in common:
+        start += 1
+    return tokens[start:]
+
+
+def _is_name(text: str) -> bool:
+    """Names are capitalised in pl/lt/ro; an all-lower-case span is no actor name.
+
+    RONEC also tags descriptions as PERSON ("liderilor", "președintele"): they keep their
+    native label but get no actor label.
+    """
+    return any(ch.isupper() or ch.isdigit() for ch in text)
 
 
 def _frame(rows: list[dict], dtypes: dict[str, str], order: list[str]) -> pd.DataFrame:

@@ -89,11 +89,14 @@ def test_bad_inputs_are_accounted_for(tmp_path, cache_dir):
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
     (tmp_path / "english.txt").write_text(
         "The Russian president met his Belarusian counterpart in Moscow on Wednesday.")
-    (tmp_path / "dup.txt").write_text("id: ro\nDin nou.")
-    (tmp_path / "nodate.txt").write_text("date: someday\nPutin a vorbit cu Lukașenko la Minsk.")
+    # "ro_dup.txt" sorts after "ro.txt", so it is the later document with the id "ro".
+    (tmp_path / "ro_dup.txt").write_text("id: ro\nDin nou, președintele a vorbit la Moscova.")
+    (tmp_path / "nodate.txt").write_text(
+        "date: someday\nPreședintele Vladimir Putin a vorbit cu Alexander Lukașenko la Minsk "
+        "despre războiul din Ucraina și despre relațiile dintre cele două țări.")
     out = run(tmp_path, registry="none", cache_dir=cache_dir, progress=False, topics=False)
     status = dict(zip(out.documents["source"], out.documents["status"], strict=True))
-    assert status == {"binary.txt": "undecodable", "dup.txt": "duplicate_id",
+    assert status == {"binary.txt": "undecodable", "ro_dup.txt": "duplicate_id",
                       "empty.txt": "empty", "english.txt": "unsupported_language",
                       "nodate.txt": "ok", "ro.txt": "ok"}
     nodate = out.documents.set_index("source").loc["nodate.txt"]

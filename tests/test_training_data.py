@@ -1,0 +1,191 @@
+"""Fast tests of the training data converters and the evaluation scoring (no Stanza runs)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from training import data
+from training.evaluate import (
+    _ud_text,
+    gold_from_sentences,
+    gold_label,
+    load_gold,
+    prf,
+    score_spans,
+)
+from training.labels import ACTOR_LABELS, LABEL_MAPS, to_actor
+from training.paths import corpora_dir
+from training.vectors import simple_tokens
+
+NKJP_SAMPLE = """-DOCSTART CONFIG FEATURES orth base ctag
+-DOCSTART FILE ./doc-1
+Jan\tJan\tsubst:sg:nom:m1\tB-persName#B-persName-forename
+Kowalski\tKowalski\tsubst:sg:nom:m1\tI-persName#B-persName-surname
+z\tz\tprep:gen\tO
+Urzędu\turząd\tsubst:sg:gen:m3\tB-orgName
+Miasta\tmiasto\tsubst:sg:gen:n\tI-orgName
+Krakowa\tKraków\tsubst:sg:gen:m3\tI-orgName#B-placeName-settlement
+.\t.\tinterp:\tO
+
+-DOCSTART FILE ./doc-2
+W\tw\tprep:loc\tO
+Polsce\tPolska\tsubst:sg:loc:f\tB-placeName-country
+"""
+
+
+def test_flatten_nkjp_tag_keeps_outermost_type():
+    assert data.flatten_nkjp_tag("B-persName#B-persName-forename") == "B-persName"
+    assert data.flatten_nkjp_tag("I-orgName#B-placeName-settlement") == "I-orgName"
+    assert data.flatten_nkjp_tag("B-placeName-country") == "B-placeName"
+    assert data.flatten_nkjp_tag("I-persName-surname") == "I-persName"
+    assert data.flatten_nkjp_tag("O") == "O"
+    assert data.flatten_nkjp_tag("") == "O"
+
+
+def test_read_nkjp_iob_sentences_docs_and_spacing():
+    sents = data.read_nkjp_iob(NKJP_SAMPLE.splitlines(keepends=True))
+    assert [doc for doc, _ in sents] == ["./doc-1", "./doc-2"]
+    first = sents[0][1]
+    assert [t.form for t in first][:2] == ["Jan", "Kowalski"]
+    flat = [data.flatten_nkjp_tag(t.tag) for t in first]
+    assert flat == ["B-persName", "I-persName", "O", "B-orgName", "I-orgName", "I-orgName", "O"]
+    # no space before the full stop
+    assert first[-2].space_after is False
+    text, _ = data.detokenize(first)
+    assert text == "Jan Kowalski z Urzędu Miasta Krakowa."
+
+
+def test_repair_bio_and_spans():
+    tags = ["I-PER", "I-PER", "O", "I-ORG", "B-ORG", "I-LOC"]
+    assert data.repair_bio(tags) == ["B-PER", "I-PER", "O", "B-ORG", "B-ORG", "B-LOC"]
+    assert data.bio_to_spans(tags) == [(0, 2, "PER"), (3, 4, "ORG"), (4, 5, "ORG"), (5, 6, "LOC")]
+    assert data.bio_to_spans([]) == []
+    assert data.bio_to_spans(["B-PER"]) == [(0, 1, "PER")]
+
+
+def test_read_bio_with_sent_ids():
+    lines = "# sent_id = hse:1\nVilnius\tB-LOC\nyra\tO\n.\tO\n\n# sent_id = hse:2\nNATO\tB-ORG\n"
+    sents = data.read_bio(lines.splitlines(keepends=True))
+    assert [sid for sid, _ in sents] == ["hse:1", "hse:2"]
+    assert [t.tag for t in sents[0][1]] == ["B-LOC", "O", "O"]
+    assert data.detokenize(sents[0][1])[0] == "Vilnius yra."
+
+
+def test_read_ronec_conllup_renames_v1_labels_and_spacing():
+    rows = [
+        "# sent_id = 7",
+        "1\tBanca\tbancă\tNOUN\t_\t_\t0\troot\t_\t_\tB-ORGANIZATION",
+        "2\tTransilvania\tTransilvania\tPROPN\t_\t_\t1\tnmod\t_\tSpaceAfter=No\tI-ORGANIZATION",
+        "3\t,\t,\tPUNCT\t_\t_\t1\tpunct\t_\t_\tO",
+        "4\t3\t3\tNUM\t_\t_\t1\tnummod\t_\t_\tB-NUMERIC_VALUE",
+        "",
+    ]
+    sents = data.read_ronec_conllup([r + "\n" for r in rows])
+    assert len(sents) == 1
+    sid, toks = sents[0]
+    assert sid == "7"
+    assert [t.tag for t in toks] == ["B-ORG", "I-ORG", "O", "B-NUMERIC"]
+    assert data.detokenize(toks)[0] == "Banca Transilvania, 3"
+
+
+def test_read_ronec_json_and_gold_spans():
+    recs = [{"id": 1, "tokens": ["Ion", "Popescu", "(", "PSD", ")", "."],
+             "ner_tags": ["B-PERSON", "I-PERSON", "O", "B-ORG", "O", "O"],
+             "space_after": [True, True, False, False, False, False]}]
+    sents = [s for _, s in data.read_ronec_json(recs)]
+    gold = gold_from_sentences("x", "ro", sents)
+    assert gold.texts == ["Ion Popescu (PSD)."]
+    assert gold.spans == {(0, 0, 11, "PER"), (0, 13, 16, "ORG")}
+
+
+def test_heuristic_space_after():
+    forms = ["Powiedział", ":", '"', "Tak", '"', "(", "raz", ")", "."]
+    text, offs = data.detokenize(
+        [data.Token(f, "O", s) for f, s in zip(forms, data.heuristic_space_after(forms),
+                                                 strict=True)]
+    )
+    assert text == 'Powiedział: "Tak" (raz).'
+    assert all(text[a:b] == f for (a, b), f in zip(offs, forms, strict=True))
+
+
+def test_kpwr_mapping():
+    assert data.kpwr_to_actor("nam_liv_person") == "PER"
+    assert data.kpwr_to_actor("nam_org_company") == "ORG"
+    assert data.kpwr_to_actor("nam_loc_gpe_city") == "LOC"
+    assert data.kpwr_to_actor("nam_fac_road") == "LOC"
+    assert data.kpwr_to_actor("nam_eve_human_sport") == "EVT"
+    assert data.kpwr_to_actor("nam_pro_title_document") == "PRO"
+    assert data.kpwr_to_actor("nam_adj_country") is None
+    assert data.kpwr_to_actor("nam_liv_god") is None
+    assert data.kpwr_to_actor("nam_oth_currency") is None
+
+
+def test_gold_label_covers_all_formats():
+    assert gold_label("pl", "persName") == "PER"
+    assert gold_label("pl", "placeName-country") == "LOC"
+    assert gold_label("pl", "date") is None
+    assert gold_label("pl", "nam_org_institution") == "ORG"
+    assert gold_label("ro", "ORGANIZATION") == "ORG"
+    assert gold_label("ro", "NAT_REL_POL") is None
+    assert gold_label("lt", "EVT") == "EVT"
+
+
+def test_label_maps_only_use_actor_labels():
+    for lang, mapping in LABEL_MAPS.items():
+        assert set(mapping.values()) - {None} <= set(ACTOR_LABELS), lang
+    assert to_actor("ro", "FACILITY") == "LOC"
+    assert to_actor("pl", "time") is None
+
+
+def test_write_bio_repairs_and_replaces_spaces(tmp_path):
+    path = tmp_path / "x.bio"
+    n = data.write_bio([[data.Token("New York", "I-LOC"), data.Token("x", "O")]], path)
+    assert n == 1
+    assert path.read_text(encoding="utf-8") == "New_York\tB-LOC\nx\tO\n\n"
+
+
+def test_score_spans_exact_match():
+    gold = {(0, 0, 5, "PER"), (0, 10, 15, "ORG"), (1, 0, 3, "LOC")}
+    pred = {(0, 0, 5, "PER"), (0, 10, 14, "ORG"), (1, 0, 3, "ORG")}
+    scores = score_spans(gold, pred)
+    assert scores["PER"]["f1"] == 100.0
+    assert scores["ORG"]["p"] == 0.0
+    assert scores["micro"] == prf(1, 3, 3)
+    assert scores["micro"]["f1"] == pytest.approx(33.33, abs=0.01)
+
+
+def test_load_gold_ronec_json(tmp_path):
+    path = tmp_path / "valid.json"
+    path.write_text(json.dumps([{"tokens": ["Guvernul", "României"],
+                                 "ner_tags": ["B-ORG", "I-ORG"],
+                                 "space_after": [True, False]}]), encoding="utf-8")
+    gold = load_gold(path, "ronec-json", "ro")
+    assert gold.texts == ["Guvernul României"]
+    assert gold.spans == {(0, 0, 17, "ORG")}
+
+
+def test_ud_text_joins_sentences_and_paragraphs():
+    conllu = (
+        "# newdoc id = a\n# text = Ala ma kota.\n1\tAla\t_\n\n"
+        "# text = Kot ma Alę.\n1\tKot\t_\n\n"
+        "# newpar\n# text = Nowy akapit.\n1\tNowy\t_\n\n"
+    )
+    assert _ud_text(conllu) == "Ala ma kota. Kot ma Alę.\n\nNowy akapit."
+
+
+def test_simple_tokens_lowercases():
+    assert simple_tokens("Wilno, NATO.") == ["wilno", ",", "nato", "."]
+
+
+def test_real_corpora_readable_if_present():
+    root = corpora_dir()
+    bio = root / "lt_ner" / "lt_ner-dev.bio"
+    if not bio.is_file():
+        pytest.skip(f"corpora not found at {root}")
+    with data.open_text(bio) as fh:
+        sents = data.read_bio(fh)
+    assert len(sents) > 50
+    tags = {t.tag[2:] for _, s in sents for t in s if t.tag != "O"}
+    assert tags <= set(ACTOR_LABELS)

@@ -1,0 +1,481 @@
+"""Corpus readers and converters (pure functions, no Stanza needed).
+
+Sentences are represented as lists of :class:`Token` (form, tag, space_after);
+BIO tags use the ``B-X`` / ``I-X`` / ``O`` convention.
+
+NKJP nested labels
+------------------
+The NKJP IOB file joins nested labels with ``#``: ``I-orgName#B-placeName-settlement``
+is a token inside an ``orgName`` whose inner ``placeName`` (subtype settlement)
+starts here. We keep the *outermost* entity only: the part before the first ``#``.
+Subtypes are dropped (``placeName-country`` becomes ``placeName``), giving the six
+native types persName, orgName, placeName, geogName, date, time.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "Token",
+    "bio_to_spans",
+    "detokenize",
+    "flatten_nkjp_tag",
+    "heuristic_space_after",
+    "kpwr_to_actor",
+    "open_text",
+    "read_bio",
+    "read_conllu_sentences",
+    "read_nkjp_iob",
+    "read_ronec_conllup",
+    "read_ronec_json",
+    "repair_bio",
+    "write_bio",
+]
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token with its NER tag and whether a space follows it."""
+
+    form: str
+    tag: str = "O"
+    space_after: bool = True
+
+
+def open_text(path: str | Path) -> io.TextIOBase:
+    """Open a UTF-8 text file, transparently gunzipping ``*.gz``.
+
+    Parameters
+    ----------
+    path : str or Path
+        File to open.
+
+    Returns
+    -------
+    io.TextIOBase
+        A text stream (caller closes it).
+    """
+    path = Path(path)
+    if path.suffix == ".gz":
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8")
+    return open(path, encoding="utf-8")  # noqa: SIM115
+
+
+def _blocks(lines: Iterable[str]) -> Iterator[list[str]]:
+    """Yield blank-line separated blocks of stripped lines."""
+    block: list[str] = []
+    for raw in lines:
+        line = raw.rstrip("\n").rstrip("\r")
+        if line.strip() == "":
+            if block:
+                yield block
+                block = []
+        else:
+            block.append(line)
+    if block:
+        yield block
+
+
+# ---------------------------------------------------------------- CoNLL-U
+
+
+def read_conllu_sentences(lines: Iterable[str]) -> list[str]:
+    """Split CoNLL-U text into sentence blocks.
+
+    Parameters
+    ----------
+    lines : iterable of str
+        Lines of a CoNLL-U file.
+
+    Returns
+    -------
+    list of str
+        One string per sentence, lines joined by newlines, without the blank line.
+    """
+    return ["\n".join(block) for block in _blocks(lines)]
+
+
+# ---------------------------------------------------------------- tags
+
+
+def repair_bio(tags: Sequence[str]) -> list[str]:
+    """Make a tag sequence valid BIO (an ``I-X`` after ``O`` or another type becomes ``B-X``).
+
+    Parameters
+    ----------
+    tags : sequence of str
+        BIO tags.
+
+    Returns
+    -------
+    list of str
+        Repaired tags.
+    """
+    out: list[str] = []
+    prev = "O"
+    for tag in tags:
+        if tag.startswith("I-") and (prev == "O" or prev[2:] != tag[2:]):
+            tag = "B-" + tag[2:]
+        out.append(tag)
+        prev = tag
+    return out
+
+
+def bio_to_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Turn BIO tags into entity spans over token indices.
+
+    Parameters
+    ----------
+    tags : sequence of str
+        BIO tags (an ``I-X`` that does not continue an ``X`` starts a new entity).
+
+    Returns
+    -------
+    list of tuple
+        ``(start, end, label)`` with ``end`` exclusive.
+    """
+    spans: list[tuple[int, int, str]] = []
+    start, label = -1, ""
+    for i, tag in enumerate(list(tags) + ["O"]):
+        if tag == "O" or tag.startswith("B-") or (tag.startswith("I-") and tag[2:] != label):
+            if start >= 0:
+                spans.append((start, i, label))
+                start, label = -1, ""
+            if tag != "O":
+                start, label = i, tag[2:]
+    return spans
+
+
+def flatten_nkjp_tag(tag: str) -> str:
+    """Reduce an NKJP nested tag to its outermost entity type.
+
+    Parameters
+    ----------
+    tag : str
+        E.g. ``I-orgName#B-placeName-settlement`` or ``B-placeName-country`` or ``O``.
+
+    Returns
+    -------
+    str
+        ``I-orgName``, ``B-placeName``, ``O``.
+
+    Examples
+    --------
+    >>> flatten_nkjp_tag("B-persName#B-persName-forename")
+    'B-persName'
+    >>> flatten_nkjp_tag("I-placeName-region")
+    'I-placeName'
+    """
+    outer = tag.split("#", 1)[0].strip()
+    if outer in ("", "O"):
+        return "O"
+    prefix, _, label = outer.partition("-")
+    if prefix not in ("B", "I") or not label:
+        return "O"
+    return f"{prefix}-{label.split('-', 1)[0]}"
+
+
+def kpwr_to_actor(label: str) -> str | None:
+    """Map a KPWr n82 fine type to an actor label.
+
+    Parameters
+    ----------
+    label : str
+        E.g. ``nam_liv_person``, ``nam_org_company``, ``nam_loc_gpe_city``.
+
+    Returns
+    -------
+    str or None
+        PER, ORG, LOC, EVT, PRO, or None for non-actors (adjectives, currencies,
+        numbers, gods/animals/inhabitants, other).
+    """
+    parts = label.split("_")
+    if len(parts) < 2 or parts[0] != "nam":
+        return None
+    group = parts[1]
+    if group == "liv":
+        return "PER" if label == "nam_liv_person" else None
+    return {"org": "ORG", "loc": "LOC", "fac": "LOC", "eve": "EVT", "pro": "PRO"}.get(group)
+
+
+# ---------------------------------------------------------------- readers
+
+
+def read_nkjp_iob(lines: Iterable[str]) -> list[tuple[str, list[Token]]]:
+    """Read the NKJP / KPWr IOB format (orth, lemma, ctag, label; blank line between sentences).
+
+    Parameters
+    ----------
+    lines : iterable of str
+        File lines. ``-DOCSTART FILE <id>`` lines set the document id;
+        ``-DOCSTART CONFIG`` lines are skipped.
+
+    Returns
+    -------
+    list of tuple
+        ``(doc_id, tokens)`` per sentence, tags as in the file (not flattened).
+        Spacing is not recorded in the file; ``space_after`` comes from
+        :func:`heuristic_space_after`.
+    """
+    out: list[tuple[str, list[Token]]] = []
+    doc_id = ""
+    forms: list[str] = []
+    tags: list[str] = []
+
+    def flush() -> None:
+        if forms:
+            spaces = heuristic_space_after(forms)
+            toks = [Token(f, t, s) for f, t, s in zip(forms, tags, spaces, strict=True)]
+            out.append((doc_id, toks))
+            forms.clear()
+            tags.clear()
+
+    for raw in lines:
+        line = raw.rstrip("\n").rstrip("\r")
+        if line.startswith("-DOCSTART"):
+            flush()
+            parts = line.split()
+            if len(parts) >= 3 and parts[1] == "FILE":
+                doc_id = parts[2]
+            continue
+        if not line.strip():
+            flush()
+            continue
+        cols = line.split("\t")
+        if len(cols) < 2:
+            cols = line.split()
+        forms.append(cols[0])
+        tags.append(cols[-1] if len(cols) >= 4 else "O")
+    flush()
+    return out
+
+
+def read_bio(lines: Iterable[str]) -> list[tuple[str, list[Token]]]:
+    """Read ``token<TAB>tag`` BIO files with optional ``# sent_id = ...`` comments.
+
+    Parameters
+    ----------
+    lines : iterable of str
+        File lines.
+
+    Returns
+    -------
+    list of tuple
+        ``(sent_id, tokens)``; ``space_after`` comes from :func:`heuristic_space_after`.
+    """
+    out: list[tuple[str, list[Token]]] = []
+    for block in _blocks(lines):
+        sent_id = ""
+        forms: list[str] = []
+        tags: list[str] = []
+        for line in block:
+            if line.startswith("#"):
+                m = re.match(r"#\s*sent_id\s*=\s*(.*)", line)
+                if m:
+                    sent_id = m.group(1).strip()
+                continue
+            cols = line.split("\t")
+            forms.append(cols[0])
+            tags.append(cols[1].strip() if len(cols) > 1 and cols[1].strip() else "O")
+        if forms:
+            spaces = heuristic_space_after(forms)
+            toks = [Token(f, t, s) for f, t, s in zip(forms, tags, spaces, strict=True)]
+            out.append((sent_id, toks))
+    return out
+
+
+_RONEC_V1_TO_V2 = {"ORGANIZATION": "ORG", "NUMERIC_VALUE": "NUMERIC"}
+
+
+def read_ronec_conllup(lines: Iterable[str]) -> list[tuple[str, list[Token]]]:
+    """Read RONEC v1 CoNLL-U Plus (NER class in column 11, BIO).
+
+    v1 class names are renamed to the v2 names (ORGANIZATION→ORG,
+    NUMERIC_VALUE→NUMERIC) so v1 training data and v2 dev data share a label set.
+
+    Parameters
+    ----------
+    lines : iterable of str
+        File lines.
+
+    Returns
+    -------
+    list of tuple
+        ``(sent_id, tokens)`` with ``space_after`` from the MISC column.
+    """
+    out: list[tuple[str, list[Token]]] = []
+    for block in _blocks(lines):
+        sent_id = ""
+        toks: list[Token] = []
+        for line in block:
+            if line.startswith("#"):
+                m = re.match(r"#\s*sent_id\s*=\s*(.*)", line)
+                if m:
+                    sent_id = m.group(1).strip()
+                continue
+            cols = line.split("\t")
+            if len(cols) < 10 or not cols[0].isdigit():
+                continue
+            tag = cols[10].strip() if len(cols) > 10 else "O"
+            if tag in ("", "_", "*"):
+                tag = "O"
+            if tag != "O":
+                prefix, _, label = tag.partition("-")
+                tag = f"{prefix}-{_RONEC_V1_TO_V2.get(label, label)}"
+            space = "SpaceAfter=No" not in cols[9].split("|")
+            toks.append(Token(cols[1], tag, space))
+        if toks:
+            out.append((sent_id, toks))
+    return out
+
+
+def read_ronec_json(data: list[dict]) -> list[tuple[str, list[Token]]]:
+    """Read RONEC v2 JSON records (tokens, ner_tags, space_after).
+
+    Parameters
+    ----------
+    data : list of dict
+        Parsed JSON list.
+
+    Returns
+    -------
+    list of tuple
+        ``(id, tokens)``.
+    """
+    out: list[tuple[str, list[Token]]] = []
+    for rec in data:
+        spaces = rec.get("space_after") or [True] * len(rec["tokens"])
+        toks = [
+            Token(f, t, bool(s))
+            for f, t, s in zip(rec["tokens"], rec["ner_tags"], spaces, strict=True)
+        ]
+        out.append((str(rec.get("id", len(out))), toks))
+    return out
+
+
+# ---------------------------------------------------------------- spacing
+
+_NO_SPACE_BEFORE = set(",.;:!?)]}%…»”") | {"''", "'s", "n't"}
+_NO_SPACE_AFTER = set("([{„«“")
+
+
+def heuristic_space_after(forms: Sequence[str]) -> list[bool]:
+    """Guess whether a space follows each token (for corpora without spacing info).
+
+    No space before closing punctuation (``, . ; : ! ? ) ] } % …``) and after
+    opening brackets/quotes (``( [ { „ « “``); straight double quotes alternate
+    between opening and closing.
+
+    Parameters
+    ----------
+    forms : sequence of str
+        Token forms of one sentence.
+
+    Returns
+    -------
+    list of bool
+        ``space_after`` per token (the last one is True).
+    """
+    n = len(forms)
+    space = [True] * n
+    quote_open = False
+    for i, form in enumerate(forms):
+        if form == '"':
+            if quote_open:
+                if i > 0:
+                    space[i - 1] = False
+            else:
+                space[i] = False
+            quote_open = not quote_open
+            continue
+        if form in _NO_SPACE_BEFORE and i > 0:
+            space[i - 1] = False
+        if form in _NO_SPACE_AFTER:
+            space[i] = False
+    if n:
+        space[-1] = True
+    return space
+
+
+def detokenize(tokens: Sequence[Token]) -> tuple[str, list[tuple[int, int]]]:
+    """Rebuild the sentence text and each token's character offsets.
+
+    Parameters
+    ----------
+    tokens : sequence of Token
+        Tokens with ``space_after``.
+
+    Returns
+    -------
+    text : str
+        The sentence (no trailing space).
+    offsets : list of tuple
+        ``(start, end)`` of each token in ``text``.
+    """
+    parts: list[str] = []
+    offsets: list[tuple[int, int]] = []
+    pos = 0
+    for i, tok in enumerate(tokens):
+        offsets.append((pos, pos + len(tok.form)))
+        parts.append(tok.form)
+        pos += len(tok.form)
+        if tok.space_after and i < len(tokens) - 1:
+            parts.append(" ")
+            pos += 1
+    return "".join(parts), offsets
+
+
+# ---------------------------------------------------------------- writers
+
+
+def write_bio(sentences: Iterable[Sequence[Token]], path: str | Path) -> int:
+    """Write sentences as ``token<TAB>tag`` BIO (blank line between sentences).
+
+    Tokens containing whitespace get it replaced by ``_`` (Stanza splits on it).
+
+    Parameters
+    ----------
+    sentences : iterable of sequence of Token
+        Sentences to write; tags are repaired to valid BIO.
+    path : str or Path
+        Output file.
+
+    Returns
+    -------
+    int
+        Number of sentences written.
+    """
+    n = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        for sent in sentences:
+            tags = repair_bio([t.tag for t in sent])
+            for tok, tag in zip(sent, tags, strict=True):
+                form = re.sub(r"\s", "_", tok.form) or "_"
+                fh.write(f"{form}\t{tag}\n")
+            fh.write("\n")
+            n += 1
+    return n
+
+
+def load_json(path: str | Path) -> list[dict]:
+    """Load a (possibly gzipped) JSON file.
+
+    Parameters
+    ----------
+    path : str or Path
+        File.
+
+    Returns
+    -------
+    list of dict
+        Parsed content.
+    """
+    with open_text(path) as fh:
+        return json.load(fh)

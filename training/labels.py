@@ -1,0 +1,57 @@
+"""Native NER label sets per language and their mapping to the actor labels.
+
+The package exposes PER, ORG, LOC, EVT, PRO (the Balto-Slavic shared-task set);
+dates, times, amounts, numbers, nationalities and languages map to ``None``.
+"""
+
+from __future__ import annotations
+
+from analysis.models import OFFICIAL_LABEL_MAPS
+from analysis.schemas import ACTOR_LABELS
+
+__all__ = ["ACTOR_LABELS", "LABEL_MAPS", "to_actor"]
+
+LABEL_MAPS: dict[str, dict[str, str | None]] = {
+    # NKJP, outermost type after flattening (see training.data.flatten_nkjp_tag); the same
+    # label set as the official Stanza Polish model.
+    "pl": dict(OFFICIAL_LABEL_MAPS["pl"]),
+    # lt_ner already uses the actor labels.
+    "lt": {label: label for label in ACTOR_LABELS},
+    # RONEC v2 names (v1 ORGANIZATION / NUMERIC_VALUE are renamed on reading).
+    "ro": {
+        "PERSON": "PER",
+        "ORG": "ORG",
+        "GPE": "LOC",
+        "LOC": "LOC",
+        "FACILITY": "LOC",
+        "EVENT": "EVT",
+        "WORK_OF_ART": "PRO",
+        "PRODUCT": "PRO",
+        "NAT_REL_POL": None,
+        "LANGUAGE": None,
+        "DATETIME": None,
+        "PERIOD": None,
+        "MONEY": None,
+        "QUANTITY": None,
+        "NUMERIC": None,
+        "ORDINAL": None,
+    },
+}
+
+
+def to_actor(lang: str, native: str) -> str | None:
+    """Map a native label of ``lang`` to an actor label.
+
+    Parameters
+    ----------
+    lang : str
+        pl, lt or ro.
+    native : str
+        Label as the NER model emits it.
+
+    Returns
+    -------
+    str or None
+        Actor label, or None for non-actors and unknown labels.
+    """
+    return LABEL_MAPS[lang].get(native)

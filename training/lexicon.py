@@ -1,0 +1,116 @@
+"""Common-word lexicon shipped beside each NER model.
+
+Short NER trainings sometimes pull a capitalised sentence-initial word into a name
+("Wczoraj Putin", "Ieri Putin": *yesterday Putin*). A word that the training text writes in
+lower case inside sentences, and seldom capitalised there, is a common word, not part of a
+name (names are never written in lower case); :mod:`analysis.ner` trims such words from the
+start of a multi-word mention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from training import data
+from training.paths import NER_SHORTNAMES, corpora_dir
+
+_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
+_SENTENCE_END = frozenset(".!?…")
+
+
+def _bio_sentences(path: Path) -> Iterator[list[tuple[str, str]]]:
+    sent: list[tuple[str, str]] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 2 or not parts[0]:
+                if sent:
+                    yield sent
+                sent = []
+            else:
+                sent.append((parts[0], parts[-1]))
+    if sent:
+        yield sent
+
+
+def _text_sentences(text: str) -> Iterator[list[tuple[str, str]]]:
+    """Raw text → token lists, split at sentence-final punctuation (tags unknown: 'O')."""
+    for para in text.split("\n"):
+        sent: list[tuple[str, str]] = []
+        for tok in _TOKEN.findall(para):
+            sent.append((tok, "O"))
+            if tok in _SENTENCE_END:
+                yield sent
+                sent = []
+        if sent:
+            yield sent
+
+
+def common_words(sentences: Iterable[list[tuple[str, str]]], *, min_lower: int = 3,
+                 max_cap_share: float = 0.2) -> list[str]:
+    """Words written in lower case inside sentences and seldom capitalised there.
+
+    Parameters
+    ----------
+    sentences : iterable of list of (token, tag)
+        Sentences with NER tags (``O`` outside entities; use ``O`` when unknown).
+    min_lower : int
+        Least number of lower-case, non-initial occurrences outside any entity.
+    max_cap_share : float
+        Largest ratio of capitalised non-initial occurrences to lower-case ones (quotes,
+        headlines and titles capitalise common words too).
+
+    Returns
+    -------
+    list of str
+        Sorted lower-case words.
+    """
+    lower: Counter[str] = Counter()
+    cap: Counter[str] = Counter()
+    for sent in sentences:
+        initial = True
+        for token, tag in sent:
+            if not initial and token.isalpha():
+                if token.islower() and tag == "O":
+                    lower[token] += 1
+                elif token[0].isupper():
+                    cap[token.lower()] += 1
+            # After a quote, dash, colon or bracket a new clause may start capitalised.
+            initial = not any(ch.isalnum() for ch in token)
+    return sorted(w for w, n in lower.items()
+                  if n >= min_lower and cap[w] <= max_cap_share * n)
+
+
+def case_sentences(lang: str, *, corpora: Path | None = None, workdir: Path
+                   ) -> Iterator[list[tuple[str, str]]]:
+    """The cased training text of ``lang``: NER train file, plus raw news for ro."""
+    yield from _bio_sentences(workdir / "data" / "ner" / f"{NER_SHORTNAMES[lang]}.train.bio")
+    if lang == "ro":
+        import pyarrow.parquet as pq
+
+        root = corpora_dir(corpora)
+        for path in sorted((root / "ro_news" / "datasets").glob("*.parquet")):
+            for text in pq.read_table(path, columns=["article_text"]).column(0).to_pylist():
+                if text:
+                    yield from _text_sentences(text)
+    if lang == "lt":
+        root = corpora_dir(corpora)
+        for path in sorted((root / "ud").glob("UD_Lithuanian-*/*.conllu")):
+            with data.open_text(path) as fh:
+                for block in data.read_conllu_sentences(fh):
+                    rows = [ln.split("\t") for ln in block.split("\n")
+                            if ln and not ln.startswith("#")]
+                    yield [(r[1], "O") for r in rows if r[0].isdigit()]
+
+
+def write_common_words(lang: str, dest: Path, *, corpora: Path | None = None,
+                       workdir: Path) -> Path:
+    """Write the common words of ``lang`` one per line to ``dest`` (atomically)."""
+    words = common_words(case_sentences(lang, corpora=corpora, workdir=workdir))
+    tmp = dest.with_name(dest.name + ".tmp")
+    tmp.write_text("\n".join(words) + "\n", encoding="utf-8")
+    tmp.replace(dest)
+    return dest

@@ -1,0 +1,62 @@
+"""The settings used for the shipped models, one recipe per language.
+
+Changing a value here changes what ``python -m training all --lang <lang>`` trains.
+The model cards record which settings were measured on dev and why they were chosen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Training settings of one language.
+
+    Attributes
+    ----------
+    tokenizer_steps : int
+        Tokenizer training steps (dev checked every 200 steps, best kept).
+    mwt_epochs : int
+        MWT expander epochs (only where the treebank has multi-word tokens).
+    lemma_epochs : int
+        Lemmatizer epochs.
+    ner_steps : int
+        NER training steps (batch 32).
+    ner_eval_interval : int
+        NER dev evaluation interval (best dev model kept).
+    ner_vectors : bool
+        Train word2vec vectors on raw text and use them in the NER model.
+    ner_max_train : int or None
+        Random subset of NER training sentences (None = all).
+    ner_extra : tuple of str
+        Further ``stanza.models.ner_tagger`` arguments.
+    ner_continue_steps : int
+        Steps of a second NER run that starts from the best model of the first
+        (``--finetune``; fresh optimizer); 0 = none.
+    ner_max_delta : int or None
+        Keep at most this many delta-embedding rows in the shipped NER model
+        (:func:`training.compact.compact_ner`; None = all).
+    """
+
+    tokenizer_steps: int = 3000
+    mwt_epochs: int = 30
+    lemma_epochs: int = 60
+    ner_steps: int = 6000
+    ner_eval_interval: int = 500
+    ner_vectors: bool = True
+    ner_max_train: int | None = None
+    ner_extra: tuple[str, ...] = ()
+    ner_continue_steps: int = 0
+    ner_max_delta: int | None = None
+
+
+# Sized for the 2-core CPU budget of one working session (about an hour in all);
+# longer runs are expected to help, see the model cards for what was measured.
+RECIPES: dict[str, Recipe] = {
+    "pl": Recipe(tokenizer_steps=1000, mwt_epochs=10, lemma_epochs=4, ner_steps=2500,
+                 ner_continue_steps=6000, ner_max_delta=25000),
+    "lt": Recipe(tokenizer_steps=1000, lemma_epochs=6, ner_steps=2000, ner_eval_interval=500),
+    "ro": Recipe(tokenizer_steps=1000, lemma_epochs=12, ner_steps=3000,
+                 ner_continue_steps=4000),
+}

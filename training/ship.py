@@ -1,0 +1,129 @@
+"""Copy trained models into ``analysis/models/<lang>/`` and write ``model.json``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import shutil
+from pathlib import Path
+from typing import Any
+
+from training.labels import LABEL_MAPS
+from training.paths import shipped_dir
+
+logger = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_TOTAL_BYTES = 120 * 1024 * 1024
+
+SHIPPED_NAMES = {
+    "tokenize": "tokenize.pt",
+    "mwt": "mwt.pt",
+    "lemma": "lemma.pt",
+    "ner": "ner.pt",
+    "pretrain": "pretrain.pt",
+    "common_words": "common_words.txt",
+}
+
+
+def ship(
+    lang: str,
+    models: dict[str, Path | None],
+    *,
+    trained_on: dict[str, Any],
+    dev_scores: dict[str, Any] | None = None,
+    version: str | None = None,
+    dest: Path | None = None,
+) -> Path:
+    """Install model files for ``lang`` in the shipped layout.
+
+    Files are copied to a temporary name and renamed, so readers polling the
+    folder never see half-written files; ``model.json`` is written last.
+
+    Parameters
+    ----------
+    lang : str
+        pl, lt or ro.
+    models : dict
+        Paths by key (tokenize, mwt, lemma, ner, pretrain); None or missing = not used.
+    trained_on : dict
+        Corpus names and sizes for ``model.json``.
+    dev_scores : dict, optional
+        Measured dev scores for ``model.json``.
+    version : str, optional
+        Version string (default: today's date, ``YYYY.MM.DD``).
+    dest : Path, optional
+        Target folder (default ``analysis/models/<lang>``).
+
+    Returns
+    -------
+    Path
+        The written ``model.json``.
+
+    Raises
+    ------
+    ValueError
+        When a file exceeds 16 MiB.
+    """
+    import stanza
+    import torch
+
+    dest = dest or shipped_dir(lang)
+    dest.mkdir(parents=True, exist_ok=True)
+    files: dict[str, str | None] = {}
+    for key, name in SHIPPED_NAMES.items():
+        src = models.get(key)
+        if src is None:
+            files[key] = None
+            stale = dest / name
+            if stale.exists():
+                stale.unlink()
+            continue
+        size = Path(src).stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ValueError(f"{src} is {size / 2**20:.1f} MiB, over the 16 MiB limit")
+        tmp = dest / (name + ".tmp")
+        shutil.copyfile(src, tmp)
+        tmp.replace(dest / name)
+        files[key] = name
+    files["forward_charlm"] = None
+    files["backward_charlm"] = None
+    meta = {
+        "lang": lang,
+        "version": version or dt.date.today().strftime("%Y.%m.%d"),
+        "files": files,
+        "label_map": LABEL_MAPS[lang],
+        "trained_on": trained_on,
+        "stanza_version": stanza.__version__,
+        "torch_version": torch.__version__,
+        "dev_scores": dev_scores or {},
+    }
+    out = dest / "model.json"
+    tmp = dest / "model.json.tmp"
+    tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(out)
+    total = sum(p.stat().st_size for p in dest.parent.rglob("*") if p.is_file())
+    if total > MAX_TOTAL_BYTES:
+        logger.warning("analysis/models holds %.1f MiB, over 120 MiB", total / 2**20)
+    return out
+
+
+def update_scores(lang: str, scores: dict[str, Any], *, dest: Path | None = None) -> None:
+    """Merge measured scores into ``dev_scores`` of an installed ``model.json``.
+
+    Parameters
+    ----------
+    lang : str
+        pl, lt or ro.
+    scores : dict
+        Scores to merge (top-level keys replace existing ones).
+    dest : Path, optional
+        Model folder (default ``analysis/models/<lang>``).
+    """
+    path = (dest or shipped_dir(lang)) / "model.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta.setdefault("dev_scores", {}).update(scores)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
