@@ -121,6 +121,9 @@ def _infer_year(month: int, day: int, weekday: int | None, reference_year: int |
     return reference_year, f"year {reference_year} assumed (corpus reference year)"
 
 
+_EPOCH = pd.Timestamp("1970-01-01")
+
+
 def parse_date_string(value: str, lang: str | None = None) -> dict | None:
     """Parse a free-form metadata date with dateparser; ``None`` when unparseable.
 
@@ -140,6 +143,8 @@ def parse_date_string(value: str, lang: str | None = None) -> dict | None:
     stamp = pd.Timestamp(data.date_obj).tz_localize(None) if pd.Timestamp(
         data.date_obj).tzinfo else pd.Timestamp(data.date_obj)
     stamp = stamp.to_period({"day": "D", "month": "M", "year": "Y"}[precision]).start_time
+    if stamp == _EPOCH:
+        return None  # the Unix epoch is a placeholder of exporting tools, not a date
     return {"published_at": stamp, "date_precision": precision, "year_inferred": False}
 
 

@@ -253,7 +253,8 @@ def run(
     nodes = node_table(graph, seed=seed)
     topic_results: dict[str, pd.DataFrame] = {}
     if topics:
-        topic_results = _topic_tables(documents, mentions, sentences, n_topics, freq, seed)
+        topic_results = _topic_tables(documents, mentions, sentences, entities, n_topics,
+                                      freq, seed)
     manifest = _manifest(documents, params, info, corpus_name)
     result = RunResult(
         documents=schemas.conform(documents, "documents"),
@@ -272,11 +273,12 @@ def run(
     return result
 
 
-def _topic_tables(documents, mentions, sentences, n_topics, freq, seed) -> dict[str, Any]:
+def _topic_tables(documents, mentions, sentences, entities, n_topics, freq, seed
+                  ) -> dict[str, Any]:
     from analysis.topics import topic_tables
 
-    tables = topic_tables(documents, mentions=mentions, sentences=sentences, n_topics=n_topics,
-                          freq=freq, seed=seed)
+    tables = topic_tables(documents, mentions=mentions, sentences=sentences, entities=entities,
+                          n_topics=n_topics, freq=freq, seed=seed)
     return {name: schemas.conform(table, name) for name, table in tables.items()}
 
 

@@ -220,7 +220,7 @@ def _documents_table(docs: pd.DataFrame, *, max_rows: int) -> str:
         headers=["document", "title", "language", "published", "status", "mentions", "message"],
         max_rows=max_rows,
         table_id="table-documents",
-        row_class=lambda r: "status-ok" if r.get("status") == "ok" else "status-bad",
+        row_class=lambda r: "status-ok" if str(r.get("status")) == "ok" else "status-bad",
     )
 
 

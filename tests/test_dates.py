@@ -75,3 +75,10 @@ def test_resolve_dates_sources_and_reference_year():
 def test_resolve_dates_missing_column_named():
     with pytest.raises(KeyError, match="date_text"):
         resolve_dates(_docs().drop(columns="date_text"))
+
+
+def test_epoch_placeholder_is_not_a_date():
+    from analysis.dates import parse_date_string
+
+    assert parse_date_string("1970-01-01T00:00:00") is None
+    assert parse_date_string("1971-01-01")["published_at"] == pd.Timestamp("1971-01-01")

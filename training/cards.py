@@ -95,6 +95,10 @@ def render_card(lang: str, dest: Path | None = None) -> str:
         "# (no word vectors)",
         f"python -m training ner --lang {lang}        # {recipe.ner_steps} steps, batch 32, "
         f"dev every {recipe.ner_eval_interval}",
+        *([f"#   then {recipe.ner_continue_steps} more steps from the best model (--finetune)"]
+          if recipe.ner_continue_steps else []),
+        *([f"#   ship keeps {recipe.ner_max_delta} delta-embedding rows (training.compact)"]
+          if recipe.ner_max_delta else []),
         f"python -m training ship --lang {lang}",
         f"python -m training.evaluate --lang {lang} --update-model-json",
         f"python -m training card --lang {lang}",

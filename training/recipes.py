@@ -56,7 +56,8 @@ class Recipe:
 RECIPES: dict[str, Recipe] = {
     "pl": Recipe(tokenizer_steps=1000, mwt_epochs=10, lemma_epochs=4, ner_steps=2500,
                  ner_continue_steps=6000, ner_max_delta=25000),
-    "lt": Recipe(tokenizer_steps=1000, lemma_epochs=6, ner_steps=2000, ner_eval_interval=500),
+    "lt": Recipe(tokenizer_steps=1000, lemma_epochs=6, ner_steps=2000, ner_eval_interval=500,
+                 ner_continue_steps=2000),
     "ro": Recipe(tokenizer_steps=1000, lemma_epochs=12, ner_steps=3000,
                  ner_continue_steps=4000),
 }
