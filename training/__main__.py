@@ -114,25 +114,22 @@ def run_step(step: str, lang: str, corpora: Path, work: Path) -> None:
 
             train_vectors(lang, corpora=corpora, workdir=work)
     elif step == "ner":
-        steps.train_ner(
-            lang,
-            workdir=work,
-            max_steps=recipe.ner_steps,
-            eval_interval=recipe.ner_eval_interval,
-            pretrain=pretrain if recipe.ner_vectors else None,
-            save_name=f"{lang}_ner.pt",
-            extra=recipe.ner_extra,
-        )
+        # A first run from scratch, then (when the recipe says so) a run that continues from
+        # its best model with a fresh optimizer.
+        runs = [(recipe.ner_steps, f"{lang}_ner.pt", None)]
         if recipe.ner_continue_steps:
+            runs.append((recipe.ner_continue_steps, f"{lang}_ner_continued.pt",
+                         saved / "ner" / f"{lang}_ner.pt"))
+        for max_steps, save_name, continue_from in runs:
             steps.train_ner(
                 lang,
                 workdir=work,
-                max_steps=recipe.ner_continue_steps,
+                max_steps=max_steps,
                 eval_interval=recipe.ner_eval_interval,
                 pretrain=pretrain if recipe.ner_vectors else None,
-                save_name=f"{lang}_ner_continued.pt",
+                save_name=save_name,
                 extra=recipe.ner_extra,
-                continue_from=saved / "ner" / f"{lang}_ner.pt",
+                continue_from=continue_from,
             )
     elif step == "ship":
         from training.lexicon import write_common_words
