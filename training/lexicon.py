@@ -9,38 +9,22 @@ start of a multi-word mention.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from training import data
 from training.paths import NER_SHORTNAMES, corpora_dir
+from training.vectors import TOKEN_RE
 
-_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 _SENTENCE_END = frozenset(".!?…")
-
-
-def _bio_sentences(path: Path) -> Iterator[list[tuple[str, str]]]:
-    sent: list[tuple[str, str]] = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) < 2 or not parts[0]:
-                if sent:
-                    yield sent
-                sent = []
-            else:
-                sent.append((parts[0], parts[-1]))
-    if sent:
-        yield sent
 
 
 def _text_sentences(text: str) -> Iterator[list[tuple[str, str]]]:
     """Raw text → token lists, split at sentence-final punctuation (tags unknown: 'O')."""
     for para in text.split("\n"):
         sent: list[tuple[str, str]] = []
-        for tok in _TOKEN.findall(para):
+        for tok in TOKEN_RE.findall(para):
             sent.append((tok, "O"))
             if tok in _SENTENCE_END:
                 yield sent
@@ -87,7 +71,9 @@ def common_words(sentences: Iterable[list[tuple[str, str]]], *, min_lower: int =
 def case_sentences(lang: str, *, corpora: Path | None = None, workdir: Path
                    ) -> Iterator[list[tuple[str, str]]]:
     """The cased training text of ``lang``: NER train file, plus raw news for ro."""
-    yield from _bio_sentences(workdir / "data" / "ner" / f"{NER_SHORTNAMES[lang]}.train.bio")
+    with data.open_text(workdir / "data" / "ner" / f"{NER_SHORTNAMES[lang]}.train.bio") as fh:
+        for _, tokens in data.read_bio(fh):
+            yield [(t.form, t.tag) for t in tokens]
     if lang == "ro":
         import pyarrow.parquet as pq
 

@@ -17,7 +17,7 @@ from training.paths import corpora_dir, work_dir
 
 logger = logging.getLogger(__name__)
 
-_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
+TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 
 
 def simple_tokens(text: str) -> list[str]:
@@ -38,7 +38,7 @@ def simple_tokens(text: str) -> list[str]:
     >>> simple_tokens("Pan Kowalski, (PiS) s-a dus.")
     ['pan', 'kowalski', ',', '(', 'pis', ')', 's-a', 'dus', '.']
     """
-    return [t.lower() for t in _TOKEN.findall(text)]
+    return [t.lower() for t in TOKEN_RE.findall(text)]
 
 
 def _conllu_forms(path: Path) -> Iterator[list[str]]:

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from analysis import schemas
-from analysis.plots._style import TEMPLATE, color_for, esc, fmt_num, wrap
+from analysis.plots._style import TEMPLATE, color_for, empty_figure, esc, fmt_num, wrap
 
 log = logging.getLogger(__name__)
 
@@ -23,13 +23,6 @@ __all__ = ["plot_topic_map", "plot_topic_share", "plot_topic_terms"]
 
 _LANG_NAMES = {"xx": "actors"}
 
-
-def _empty_figure(message: str, *, title: str | None, height: int) -> go.Figure:
-    fig = go.Figure()
-    fig.add_annotation(text=esc(message), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    fig.update_layout(title=title, template=TEMPLATE, height=height,
-                      xaxis={"visible": False}, yaxis={"visible": False})  # fmt: skip
-    return fig
 
 
 def _labels(topics: pd.DataFrame) -> dict[int, str]:
@@ -83,12 +76,12 @@ def plot_topic_share(
         raise ValueError(f"plot_topic_share: kind must be 'area' or 'lines', not {kind!r}")
     labels = _labels(topics)
     if topics_over_time.empty:
-        return _empty_figure("No dated documents to show", title=title, height=300)
+        return empty_figure("No dated documents to show", title=title, height=300)
     groups = sorted(topics_over_time["group"].astype(str).unique())
     chosen = group if group is not None else ("all" if "all" in groups else groups[0])
     table = topics_over_time[topics_over_time["group"].astype(str) == chosen]
     if table.empty:
-        return _empty_figure(f"No rows for group {chosen}", title=title, height=300)
+        return empty_figure(f"No rows for group {chosen}", title=title, height=300)
     fig = (make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.78, 0.22],
                          vertical_spacing=0.04) if show_counts else go.Figure())  # fmt: skip
     where = {"row": 1, "col": 1} if show_counts else {}
@@ -173,7 +166,7 @@ def plot_topic_terms(
                                          "term": acts["name"], "weight": acts["weight"],
                                          "rank": acts["rank"]})], ignore_index=True)
     if terms.empty:
-        return _empty_figure("No topic terms to show", title=title, height=300)
+        return empty_figure("No topic terms to show", title=title, height=300)
     topic_ids = sorted(int(t) for t in terms["topic_id"].unique())[:max_topics]
     langs = sorted(set(terms["lang"].astype(str)) - {"xx"}) + (
         ["xx"] if (terms["lang"] == "xx").any() else [])
@@ -240,7 +233,7 @@ def plot_topic_map(
                     where="plot_topic_map")  # fmt: skip
     labels = _labels(topics)
     if doc_map.empty:
-        return _empty_figure("No documents to show", title=title, height=300)
+        return empty_figure("No documents to show", title=title, height=300)
     table = doc_map
     if max_points is not None and len(table) > max_points:
         table = table.sample(max_points, random_state=0)
