@@ -57,8 +57,8 @@ EXPERIMENTS: dict[str, list[dict[str, str]]] = {
 
 _COMMON = (
     "These are first models from short CPU runs (minutes, not hours): pl and ro had their "
-    "best NER dev score at or next to the last checkpoint (lt wavered on its small dev set), and the "
-    "held-out targets of the project "
+    "best NER dev score at or next to the last checkpoint (lt wavered on its small dev "
+    "set), and the held-out targets of the project "
     "(micro F1 ≥ 88 pl, ≥ 80 lt, ≥ 85 ro) are not reached. The recipe in "
     "`training/recipes.py` is what was run; longer NER runs (more steps, or a GPU) are the "
     "next step. A lexicon of common words (`common_words.txt`, from the cased training text: "
