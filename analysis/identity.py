@@ -887,15 +887,21 @@ def _vote_labels(
 ) -> tuple[pd.DataFrame, dict[int, tuple[str, str, float, str]]]:
     """One label per name (NER tags the same name differently at times).
 
-    A mention takes another label group when (a) in its document its name (transliteration
-    key of the base form or of the form as written) is given that label more often than its
-    own, with no tie, a full person name also voting PER for its surname (``Serghei Lavrov``
-    makes a lone ``Lavrov`` tagged LOC a person); or (b) over the whole corpus that label is
-    given to the name at least twice as often as its own and two times more (for a one-word
-    name a plain majority is enough); or (c) it is
-    tagged PER but is a country or territory name (CLDR) in its own language (``Kazachstan``).
-    Relabelled mentions get the base form of their new label. Returns the frame with
-    ``label`` and ``base`` replaced and ``{row: (old, new label, share of the votes, why)}``.
+    First, general knowledge: a mention tagged PER becomes LOC when it is a country or
+    territory name (CLDR) in its own language (``Kazachstan``), or exactly a country's name
+    or official name in any language (``Federację Rosyjską``), or a lone word naming a city
+    of :data:`MAJOR_CITY_POPULATION`+ people (``Donecką``); a lone word that is part of a
+    full person name somewhere in the corpus stays a person (``Asia`` of ``Asia Bibi``).
+
+    Then votes over these labels: a mention takes another label group when (a) in its
+    document its name (transliteration key of the base form or of the form as
+    written) is given that label more often than its own, with no tie, a full person name
+    also voting PER for its surname (``Serghei Lavrov`` makes a lone ``Lavrov`` tagged LOC a
+    person); or (b) over the whole corpus that label is given to the name at least twice as
+    often as its own and two times more (for a one-word name a plain majority is enough).
+    Each mention votes once, whichever of its keys match. Relabelled mentions get the base
+    form of their new label. Returns the frame with ``label`` and ``base`` replaced and
+    ``{row: (old, new label, share of the votes, why)}``.
     """
     from analysis.normalize import base_form
 
@@ -907,31 +913,72 @@ def _vote_labels(
                      name_key(" ".join(str(texts[i]).split()), str(langs[i]))) if k}
         for i in range(n)
     ]
-    in_doc: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    in_all: dict[str, Counter] = defaultdict(Counter)
-    label_counts: dict[str, Counter] = defaultdict(Counter)  # labels within a group
+    # parts of full person names anywhere in the corpus: a lone word that is one of them is
+    # taken for a person (Asia Bibi, Nigel Farage, John Bolton), not for a place
+    person_words: set[str] = set()
     for i in range(n):
-        votes = set(keys[i])
         if labels[i] == "PER":
             first, sur, _initial = _person_parts(str(bases[i]), str(langs[i]))
             if first and sur:
-                votes.add(sur)
-        group = _COMPATIBLE.get(labels[i], labels[i])
-        for k in votes:
-            in_doc[(docs[i], k)][group] += 1
-            in_all[k][group] += 1
-            label_counts[k][labels[i]] += 1
-    new_labels = list(labels)
+                person_words.add(sur)
+                person_words.update(name_key(w, str(langs[i])) for w in str(bases[i]).split()[:-1])
+
+    # --- knowledge: place names tagged PER
     changed: dict[int, tuple[str, str, float, str]] = {}
+    voted = list(labels)
     for i in range(n):
-        label = labels[i]
-        if label not in _COMPATIBLE:
+        if labels[i] != "PER":
+            continue
+        why = ""
+        one_word = len(str(bases[i]).split()) == 1
+        if one_word and keys[i] & person_words:
+            continue
+        country = _country(str(texts[i]), str(langs[i]))
+        if _is_territory(str(bases[i]), str(langs[i])):
+            why = "territory name"
+        elif country is not None:
+            why = f"country name ({country.name})"
+        elif one_word:
+            place = _major_place(str(texts[i]), str(langs[i]))
+            if place is not None:
+                why = f"major place name ({place.name})"
+        if why:
+            voted[i] = "LOC"
+            changed[frame.index[i]] = ("PER", "LOC", 1.0, why)
+
+    # --- votes. Which mentions carry each name (a mention counts once per vote however
+    # many of its keys match: its base form and its written form often give two keys).
+    in_doc: dict[tuple[str, str], list[int]] = defaultdict(list)
+    in_all: dict[str, list[int]] = defaultdict(list)
+    groups = [_COMPATIBLE.get(lab, lab) for lab in voted]
+    for i in range(n):
+        votes = set(keys[i])
+        if voted[i] == "PER":
+            first, sur, _initial = _person_parts(str(bases[i]), str(langs[i]))
+            if first and sur:
+                votes.add(sur)
+        for k in votes:
+            in_doc[(docs[i], k)].append(i)
+            in_all[k].append(i)
+
+    @functools.cache
+    def tally(names: tuple[str, ...], doc: str | None) -> tuple[Counter, Counter]:
+        """Label groups and labels of the mentions sharing one of ``names``."""
+        voters: set[int] = set()
+        for k in names:
+            voters.update(in_doc[(doc, k)] if doc is not None else in_all[k])
+        return (Counter(groups[j] for j in voters), Counter(voted[j] for j in voters))
+
+    new_labels = list(voted)
+    for i in range(n):
+        label = voted[i]
+        if label not in _COMPATIBLE or frame.index[i] in changed:
             continue
         new, share, why = "", 0.0, ""
-        doc_count = sum((in_doc[(docs[i], k)] for k in keys[i]), Counter())
-        all_count = sum((in_all[k] for k in keys[i]), Counter())
-        for count, strict in ((doc_count, False), (all_count, True)):
+        names = tuple(sorted(keys[i]))
+        for doc, strict in ((docs[i], False), (None, True)):
             why = "corpus" if strict else "document"
+            count, in_group = tally(names, doc)
             if not count:
                 continue
             ranked = sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -946,14 +993,11 @@ def _vote_labels(
             one_word = len(str(bases[i]).split()) == 1
             if n_best > own and (not strict or one_word
                                  or (n_best >= 2 * own and n_best - own >= 2)):
-                in_group = sum((label_counts[k] for k in keys[i]), Counter())
                 new = sorted(((lab, c) for lab, c in in_group.items()
                               if _COMPATIBLE.get(lab, lab) == best),
                              key=lambda kv: (-kv[1], kv[0]))[0][0]
                 share = n_best / sum(count.values())
                 break
-        if not new and label == "PER" and _is_territory(str(bases[i]), str(langs[i])):
-            new, share, why = "LOC", 1.0, "territory name"
         if new:
             changed[frame.index[i]] = (label, new, share, why)
             new_labels[i] = new
@@ -979,6 +1023,46 @@ def _territory_names(lang: str) -> frozenset[str]:
 
 def _is_territory(name: str, lang: str) -> bool:
     return unicodedata.normalize("NFC", name).casefold() in _territory_names(lang)
+
+
+#: Least population of a city whose name turns a lone PER-tagged word into a place.
+MAJOR_CITY_POPULATION = 100_000
+
+
+def _country(text: str, lang: str) -> Place | None:
+    """The country that ``text`` read as a place names exactly (CLDR / ISO 3166 names,
+    official names included: ``Federację Rosyjską`` -> ``Federacja Rosyjska`` -> Russia)."""
+    from analysis.normalize import base_form
+
+    for name in (base_form(text, lang, "LOC"), " ".join(text.split())):
+        place = gazetteer_lookup(name)
+        if (place is not None and place.source in ("CLDR", "ISO 3166")
+                and gazetteer_rank(name) >= _RANK_ISO):
+            return place
+    return None
+
+
+def _major_place(text: str, lang: str) -> Place | None:
+    """The country or big city that ``text`` (one word, read as a place) names exactly.
+
+    The place base form or the written form must be a country name or a city name as
+    written (case aside; no codes, no diacritic folding), and a city must have at least
+    :data:`MAJOR_CITY_POPULATION` people.
+    """
+    from analysis.normalize import base_form
+
+    for name in (base_form(text, lang, "LOC"), " ".join(text.split())):
+        place = gazetteer_lookup(name)
+        if place is None or place.source not in ("CLDR", "ISO 3166", "GeoNames"):
+            continue
+        if gazetteer_rank(name) <= 0:
+            continue
+        if place.key.startswith("cldr:"):
+            return place
+        pop = place.rank - _RANK_CITY if place.rank >= _RANK_CITY else place.rank
+        if pop >= MAJOR_CITY_POPULATION:
+            return place
+    return None
 
 
 def _contains(words: list[str], part: list[str]) -> bool:

@@ -156,7 +156,7 @@ def annotate_texts(
                         ),
                     })
                     for ent in sentence.ents:
-                        ent_tokens = _trim_common(ent.tokens, common)
+                        ent_tokens = _trim_common(ent.tokens, common, tokens)
                         ent_start, ent_end = ent_tokens[0].start_char, ent_tokens[-1].end_char
                         lemma = ""
                         for i, tok in enumerate(ent_tokens):
@@ -174,7 +174,8 @@ def annotate_texts(
                             "text": texts[t_idx][offset + ent_start: offset + ent_end],
                             "lemma": lemma,
                             "label": labels.get(ent.type) if _is_name(
-                                texts[t_idx][offset + ent_start: offset + ent_end]) else None,
+                                texts[t_idx][offset + ent_start: offset + ent_end],
+                                ent_tokens, common, tokens) else None,
                             "label_native": ent.type,
                         })
                     sent_next += 1
@@ -197,25 +198,73 @@ def _common_words(path: str | None) -> frozenset[str]:
         return frozenset(line.strip() for line in fh if line.strip())
 
 
-def _trim_common(tokens: list, common: frozenset[str]) -> list:
-    """Drop leading common words from a multi-token mention ("Wczoraj Putin" -> "Putin").
+#: Romanian text comes with either cedilla or comma-below s/t (ş/ș, ţ/ț): one form for lookups.
+_CEDILLA = str.maketrans("şţŞŢ", "șțȘȚ")
 
-    The list comes from the model's training text: words written in lower case inside
-    sentences (see ``training.lexicon``). The last token is always kept.
+
+def lexicon_key(word: str) -> str:
+    """The form of ``word`` used in the common-word lexicon: lower case, comma-below ș/ț."""
+    return word.translate(_CEDILLA).lower()
+
+
+_ACRONYM = re.compile(r"^[A-ZĄČĘĖĮŠŲŪŽĆŁŃÓŚŹŻĂÂÎȘȚŞŢ]{2,6}$")
+
+
+def _opens_sentence(token, sentence_tokens: list) -> bool:
+    """Whether only non-word tokens (quotes, dashes) precede ``token`` in its sentence."""
+    for tok in sentence_tokens:
+        if tok is token:
+            return True
+        if _WORDLIKE.search(tok.text):
+            return False
+    return False
+
+
+def _trim_common(tokens: list, common: frozenset[str], sentence_tokens: list | None = None
+                 ) -> list:
+    """Trim words that are no part of the name from a multi-token mention.
+
+    A leading common word goes when it is written in lower case or opens the sentence
+    ("Wczoraj Putin" -> "Putin"; "lui Putin" -> "Putin"): a common word capitalised inside
+    a sentence is taken as part of a name ("… w Biały Dom"). The list comes from the model's
+    training text, words written in lower case inside sentences (see ``training.lexicon``).
+    Lower-case words after an acronym go when nothing else is in the span ("NATO sieną",
+    *NATO's border*; "ES šalys", *EU countries*): names are capitalised, so an acronym
+    followed only by lower-case words is the acronym used as a genitive. At least one
+    token is always kept. Without ``sentence_tokens`` every token counts as opening it.
     """
     start = 0
-    while start < len(tokens) - 1 and tokens[start].text.lower() in common:
+    while start < len(tokens) - 1:
+        tok = tokens[start]
+        if lexicon_key(tok.text) not in common:
+            break
+        if not (tok.text.islower() or sentence_tokens is None
+                or _opens_sentence(tok, sentence_tokens)):
+            break
         start += 1
-    return tokens[start:]
+    tokens = tokens[start:]
+    if (len(tokens) > 1 and _ACRONYM.match(tokens[0].text)
+            and all(tok.text.islower() for tok in tokens[1:])):
+        tokens = tokens[:1]
+    return tokens
 
 
-def _is_name(text: str) -> bool:
-    """Names are capitalised in pl/lt/ro; an all-lower-case span is no actor name.
+def _is_name(text: str, tokens: list, common: frozenset[str],
+             sentence_tokens: list | None = None) -> bool:
+    """Whether a mention reads as a name (and may get an actor label).
 
-    RONEC also tags descriptions as PERSON ("liderilor", "președintele"): they keep their
-    native label but get no actor label.
+    Names are capitalised in pl/lt/ro: an all-lower-case span is no name (RONEC tags
+    descriptions such as "liderilor", "președintele" as PERSON; they keep their native label
+    but get no actor label). Nor is one common word that is capitalised only because it
+    opens the sentence ("Președintele a declarat", "Ei au spus").
     """
-    return any(ch.isupper() or ch.isdigit() for ch in text)
+    if not any(ch.isupper() or ch.isdigit() for ch in text):
+        return False
+    if (len(tokens) == 1 and sentence_tokens is not None
+            and lexicon_key(tokens[0].text) in common
+            and _opens_sentence(tokens[0], sentence_tokens)):
+        return False
+    return True
 
 
 def _frame(rows: list[dict], dtypes: dict[str, str], order: list[str]) -> pd.DataFrame:

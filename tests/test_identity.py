@@ -113,8 +113,8 @@ def test_document_label_vote_fixes_a_minority_label():
         ("d1", "ro", "Putin", "PER"),
         ("d1", "ro", "Putin", "PER"),
         ("d1", "ro", "Putin", "LOC"),
-        ("d2", "pl", "Georgia", "LOC"),  # a tie is left alone
-        ("d2", "pl", "Georgia", "PER"),
+        ("d2", "pl", "Kowalczyk", "LOC"),  # a tie is left alone
+        ("d2", "pl", "Kowalczyk", "PER"),
     ])
     linked, _, merges = resolve_actors(mentions)
     ids = _ids(linked)
@@ -124,6 +124,25 @@ def test_document_label_vote_fixes_a_minority_label():
     assert linked["label"].tolist() == mentions["label"].tolist()  # NER labels are kept
     votes = merges[merges["reason"] == "document label vote: LOC -> PER"]
     assert len(votes) == 2
+
+
+def test_lone_word_tagged_per_that_names_a_big_place_is_a_place():
+    mentions = _mentions([
+        ("d1", "ro", "Donețk", "LOC"),
+        ("d2", "lt", "Donecką", "PER"),  # NER slip; Donetsk, about 900,000 people
+        ("d3", "pl", "Asia Bibi", "PER"),
+        ("d3", "pl", "Asia", "PER"),  # a given name in this corpus: stays a person
+        ("d4", "ro", "Kremlinul", "LOC"),
+        ("d4", "pl", "Kreml", "LOC"),
+        ("d5", "lt", "Kremliuje", "LOC"),
+        ("d5", "lt", "Kremliaus", "PER"),  # 1:1 in its document; corpus majority LOC
+    ])
+    linked, _, merges = resolve_actors(add_base_forms(mentions))
+    ids = _ids(linked)
+    assert ids[0] == ids[1] == "LOC:donetsk"
+    assert ids[2] == ids[3] and ids[2].startswith("PER:")
+    assert ids[4] == ids[5] == ids[6] == ids[7]
+    assert merges["reason"].str.contains(r"major place name \(Donetsk\)").any()
 
 
 def test_name_holding_the_given_names_of_another_joins_it():
@@ -161,7 +180,7 @@ def test_city_tagged_org_joins_the_place():
 
 def test_label_groups_are_kept_apart():
     # a person and a place with the same name are different actors
-    mentions = _mentions([("d1", "pl", "Georgia", "LOC"), ("d2", "pl", "Georgia", "PER")])
+    mentions = _mentions([("d1", "pl", "Wisła", "LOC"), ("d2", "pl", "Wisła", "PER")])
     ids = _ids(resolve_actors(mentions)[0])
     assert ids[0] != ids[1]
 

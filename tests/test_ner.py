@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from analysis.corpus import load_corpus
-from analysis.ner import annotate_texts, split_paragraphs, tag_texts
+from analysis.ner import (
+    _is_name,
+    _trim_common,
+    annotate_texts,
+    lexicon_key,
+    split_paragraphs,
+    tag_texts,
+)
 
 
 def test_split_paragraphs_blank_lines():
@@ -22,6 +29,49 @@ def test_split_paragraphs_single_lines_when_no_blank_line():
 
 def test_split_paragraphs_empty():
     assert split_paragraphs("  \n \n") == []
+
+
+class _Tok:
+    def __init__(self, text):
+        self.text = text
+
+
+@pytest.mark.parametrize(("sentence", "span", "kept"), [
+    ("Wczoraj Putin mówił", "Wczoraj Putin", "Putin"),  # opens the sentence: trimmed
+    ("„ Wczoraj Putin mówił", "Wczoraj Putin", "Putin"),  # after a quote too
+    ("Mówił wczoraj Putin", "wczoraj Putin", "Putin"),  # lower case: trimmed
+    ("Jest w Biały Dom", "Biały Dom", "Biały Dom"),  # capitalised inside: part of the name
+    ("Granica NATO sieną", "NATO sieną", "NATO"),  # acronym used as a genitive
+    ("Kalbėjo ES šalys", "ES šalys", "ES"),
+    ("Aukščiausiosios valstybės tarybos", "Aukščiausiosios valstybės tarybos",
+     "Aukščiausiosios valstybės tarybos"),
+    ("AB Lietuvos geležinkeliai", "AB Lietuvos geležinkeliai", "AB Lietuvos geležinkeliai"),
+    ("Wczoraj", "Wczoraj", "Wczoraj"),  # the last token always stays
+])
+def test_trim_common(sentence, span, kept):
+    common = frozenset({"wczoraj", "biały"})
+    sent = [_Tok(w) for w in sentence.split()]
+    words = span.split()
+    first = next(i for i in range(len(sent)) if [t.text for t in sent[i:i + len(words)]] == words)
+    toks = sent[first:first + len(words)]
+    assert " ".join(t.text for t in _trim_common(toks, common, sent)) == kept
+
+
+@pytest.mark.parametrize(("sentence", "span", "is_name"), [
+    ("Președintele a declarat", "Președintele", False),  # common word opening the sentence
+    ("Ei au spus", "Ei", False),
+    ("„ Ei au spus", "Ei", False),
+    ("A spus Președintele", "Președintele", True),  # capitalised inside a sentence
+    ("Putin a spus", "Putin", True),
+    ("a spus liderilor", "liderilor", False),  # lower case
+])
+def test_is_name(sentence, span, is_name):
+    common = frozenset({"președintele", "ei"})
+    sent = [_Tok(w) for w in sentence.split()]
+    toks = [t for t in sent if t.text == span]
+    assert _is_name(span, toks, common, sent) is is_name
+    # the cedilla spelling of ș is the same word
+    assert lexicon_key("Preşedintele") == "președintele"
 
 
 @pytest.mark.slow

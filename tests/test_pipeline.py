@@ -123,3 +123,41 @@ def test_cli_reports_missing_corpus(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "analysis", "run", str(tmp_path / "nope"),
                            "--out", str(tmp_path)], capture_output=True, text=True, check=False)
     assert proc.returncode == 2 and "corpus not found" in proc.stderr
+
+
+#: The actors of the sample that appear in two or three languages, each with surface forms
+#: that the shipped NER finds in the articles (at least two languages per actor).
+KEY_ACTOR_FORMS = {
+    "Putin": ("Władimir Putin", "Putinas", "Vladimir Putin"),
+    "Lukashenko": ("Łukaszenka", "Lukašenka", "Lukașenko"),
+    "Peskov": ("Dmitrij Pieskow", "Peskovas", "Dmitri Peskov"),
+    "Zelensky": ("Wołodymyr Zełenski", "Volodimir Zelenski"),
+    "Shoigu": ("Siergiej Szojgu", "Serghei Şoigu"),
+    "Kremlin": ("Kreml", "Kremliaus", "Kremliuje", "Kremlinul"),
+    "NATO": ("NATO",),
+    "Russia": ("Rosja", "Rusija", "Rusia"),
+    "Belarus": ("Białoruś", "Baltarusija", "Belarus"),
+    "Ukraine": ("Ukrainy", "Ukrainoje", "Ucraina"),
+    "Moscow": ("Moskwa", "Maskva", "Moscova"),
+    "Minsk": ("Mińska", "Minsk"),
+    "Finland": ("Finlandii", "Suomija"),
+    "China": ("Chin", "Kinijoje"),
+    "USA": ("USA", "JAV", "SUA"),
+    "Donetsk": ("Donecką", "Donețk"),
+}
+
+
+def test_key_actors_are_one_entity_each_without_registry(result):
+    m = result.mentions
+    ids = {}
+    for actor, forms in KEY_ACTOR_FORMS.items():
+        found = m[m["text"].isin(forms)]
+        assert set(found["text"]) == set(forms), (actor, set(forms) - set(found["text"]))
+        assert found["entity_id"].nunique() == 1, (actor, found[["text", "entity_id"]])
+        ids[actor] = found["entity_id"].iloc[0]
+        if actor != "NATO":
+            assert found["lang"].nunique() >= 2, actor
+    assert len(set(ids.values())) == len(ids), ids  # no two actors share an id
+    # every mention of NATO, wherever the NER span ended, is the NATO entity
+    nato = m[m["text"].str.startswith("NATO")]
+    assert set(nato["entity_id"]) == {ids["NATO"]}

@@ -100,6 +100,16 @@ def test_read_ronec_json_and_gold_spans():
     assert gold.spans == {(0, 0, 11, "PER"), (0, 13, 16, "ORG")}
 
 
+def test_nested_nkjp_gold_is_one_outer_span():
+    lines = ["-DOCSTART FILE d1", "Halina\th\tsubst\tB-persName#B-persName-forename",
+             "Auderska\ta\tsubst\tI-persName#B-persName-surname", "pisze\tp\tfin\tO",
+             "w\tw\tprep\tO", "Krakowie\tk\tsubst\tB-placeName-settlement", ""]
+    sents = [s for _, s in data.read_nkjp_iob(lines)]
+    gold = gold_from_sentences("x", "pl", sents)
+    assert gold.texts == ["Halina Auderska pisze w Krakowie"]
+    assert gold.spans == {(0, 0, 15, "PER"), (0, 24, 32, "LOC")}
+
+
 def test_heuristic_space_after():
     forms = ["Powiedział", ":", '"', "Tak", '"', "(", "raz", ")", "."]
     text, offs = data.detokenize(
@@ -189,3 +199,31 @@ def test_real_corpora_readable_if_present():
     assert len(sents) > 50
     tags = {t.tag[2:] for _, s in sents for t in s if t.tag != "O"}
     assert tags <= set(ACTOR_LABELS)
+
+
+def test_common_words_skip_words_that_start_names():
+    from training.lexicon import common_words
+
+    sents = [[("Mam", "O"), ("nowy", "O"), ("dom", "O"), ("wczoraj", "O")]] * 5
+    sents += [[("Byłem", "O"), ("w", "O"), ("Nowy", "B-LOC"), ("Jork", "I-LOC")]]
+    sents += [[("Wczoraj", "O"), ("Putin", "B-PER")]]  # sentence-initial capitals don't count
+    assert common_words(sents) == ["dom", "wczoraj"]
+
+
+def test_read_slavicner_tags_whole_tokens(tmp_path):
+    (tmp_path / "raw" / "t" / "pl").mkdir(parents=True)
+    (tmp_path / "ner" / "t" / "pl").mkdir(parents=True)
+    text = "Nigel Farage był w UE. Potem Brexit!\nNowa linia"
+    (tmp_path / "raw" / "t" / "pl" / "d_1.txt").write_text(text, encoding="utf-8")
+    rows = ["0\t12\tNigel Farage\tNigel Farage\tPER\tPER-Nigel-Farage",
+            "19\t21\tUE\tUE\tORG\tORG-EU",
+            "29\t35\tBrexit\tBrexit\tEVT\tEVT-Brexit",
+            "30\t35\trexit\trexit\tEVT\tx",  # not whole tokens: left out
+            "0\t5\tWrong\tWrong\tPER\tx"]  # text does not match: left out
+    (tmp_path / "ner" / "t" / "pl" / "d_1.tsv").write_text("\n".join(rows), encoding="utf-8")
+    sents = data.read_slavicner(tmp_path, "pl")
+    assert [[t.form for t in s] for _, s in sents] == [
+        ["Nigel", "Farage", "był", "w", "UE", "."], ["Potem", "Brexit", "!"], ["Nowa", "linia"]]
+    assert [t.tag for t in sents[0][1]] == ["B-PER", "I-PER", "O", "O", "B-ORG", "O"]
+    assert [t.tag for t in sents[1][1]] == ["O", "B-EVT", "O"]
+    assert data.detokenize(sents[0][1])[0] == "Nigel Farage był w UE."

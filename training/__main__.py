@@ -26,7 +26,7 @@ from pathlib import Path
 
 from training import steps
 from training.paths import LANGS, NER_SHORTNAMES, SHORTNAMES, corpora_dir, work_dir
-from training.recipes import RECIPES
+from training.recipes import RECIPES, ner_save_names
 
 STEPS = ("prepare", "tokenize", "mwt", "lemma", "vectors", "ner", "ship")
 
@@ -114,12 +114,12 @@ def run_step(step: str, lang: str, corpora: Path, work: Path) -> None:
 
             train_vectors(lang, corpora=corpora, workdir=work)
     elif step == "ner":
-        # A first run from scratch, then (when the recipe says so) a run that continues from
-        # its best model with a fresh optimizer.
-        runs = [(recipe.ner_steps, f"{lang}_ner.pt", None)]
-        if recipe.ner_continue_steps:
-            runs.append((recipe.ner_continue_steps, f"{lang}_ner_continued.pt",
-                         saved / "ner" / f"{lang}_ner.pt"))
+        # A first run from scratch, then (when the recipe says so) runs that each continue
+        # from the best model of the run before, with a fresh optimizer.
+        names = ner_save_names(lang, recipe)
+        runs = [(recipe.ner_steps, names[0], None)]
+        for i, n_steps in enumerate(recipe.ner_continue_steps, start=1):
+            runs.append((n_steps, names[i], saved / "ner" / names[i - 1]))
         for max_steps, save_name, continue_from in runs:
             steps.train_ner(
                 lang,
@@ -137,8 +137,7 @@ def run_step(step: str, lang: str, corpora: Path, work: Path) -> None:
 
         short = SHORTNAMES[lang]
         mwt = saved / "mwt" / f"{short}_mwt_expander.pt"
-        ner = saved / "ner" / (f"{lang}_ner_continued.pt" if recipe.ner_continue_steps
-                               else f"{lang}_ner.pt")
+        ner = saved / "ner" / ner_save_names(lang, recipe)[-1]
         if recipe.ner_max_delta is not None:
             from training.compact import compact_ner
 

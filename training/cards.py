@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from training.evaluate import ALL_SPANS_SUFFIX, NAMES_SUFFIX
 from training.experiments import EXPERIMENTS, NOTES
 from training.labels import ACTOR_LABELS
 from training.paths import shipped_dir
@@ -95,8 +96,8 @@ def render_card(lang: str, dest: Path | None = None) -> str:
         "# (no word vectors)",
         f"python -m training ner --lang {lang}        # {recipe.ner_steps} steps, batch 32, "
         f"dev every {recipe.ner_eval_interval}",
-        *([f"#   then {recipe.ner_continue_steps} more steps from the best model (--finetune)"]
-          if recipe.ner_continue_steps else []),
+        *[f"#   then {n} more steps from the best model so far (--finetune)"
+          for n in recipe.ner_continue_steps],
         *([f"#   ship keeps {recipe.ner_max_delta} delta-embedding rows (training.compact)"]
           if recipe.ner_max_delta else []),
         f"python -m training ship --lang {lang}",
@@ -112,10 +113,23 @@ def render_card(lang: str, dest: Path | None = None) -> str:
             "(`python -m training.evaluate`).", ""]
     scores = meta.get("dev_scores", {})
     for key, value in scores.items():
-        if key.startswith("ner_"):
+        if key.startswith("ner_") and not key.endswith((ALL_SPANS_SUFFIX, NAMES_SUFFIX)):
             out += [f"### NER — {DEV_SET_NOTES.get(key, key[4:])}", ""]
             out += _ner_table(value)
             out.append("")
+            lower = scores.get(key + ALL_SPANS_SUFFIX)
+            if lower:
+                m = lower["micro"]
+                out += ["Counting lower-case spans too (the corpus' convention; the pipeline "
+                        "keeps only capitalised names as actors): micro "
+                        f"P {m['p']:.2f} / R {m['r']:.2f} / F1 {m['f1']:.2f}.", ""]
+            names = scores.get(key + NAMES_SUFFIX)
+            if names:
+                m = names["micro"]
+                out += ["The pipeline's actor mentions against the gold spans written with a "
+                        "capital letter or a digit only (gold descriptions such as "
+                        "lower-case *liderilor* left out): micro "
+                        f"P {m['p']:.2f} / R {m['r']:.2f} / F1 {m['f1']:.2f}.", ""]
     if "ud_dev" in scores:
         ud = scores["ud_dev"]
         out += ["### Tokenizer and lemmatizer — UD dev, raw text, CoNLL 2018 scorer", "",

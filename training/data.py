@@ -35,6 +35,7 @@ __all__ = [
     "read_nkjp_iob",
     "read_ronec_conllup",
     "read_ronec_json",
+    "read_slavicner",
     "repair_bio",
     "write_bio",
 ]
@@ -433,6 +434,68 @@ def detokenize(tokens: Sequence[Token]) -> tuple[str, list[tuple[int, int]]]:
 
 
 # ---------------------------------------------------------------- writers
+
+
+_SLAVICNER_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
+_SENTENCE_END = frozenset(".!?…")
+
+
+def read_slavicner(root: str | Path, lang: str) -> list[tuple[str, list[Token]]]:
+    """Tokenize SlavicNER raw documents and tag them with their span annotations.
+
+    Parameters
+    ----------
+    root : str or Path
+        The ``slavicner`` folder (``raw/<topic>/<lang>/*.txt``,
+        ``ner/<topic>/<lang>/*.tsv``).
+    lang : str
+        Language subfolder (``pl``, ``cs``).
+
+    Returns
+    -------
+    list of tuple
+        ``(document name, tokens)`` per sentence, BIO tags PER/ORG/LOC/EVT/PRO. Tokens are
+        words and single punctuation marks; sentences end at ``. ! ? …`` and at line
+        breaks. An annotation whose offsets do not match its mention text, or that does not
+        cover whole tokens, is left out (its tokens stay ``O``).
+    """
+    root = Path(root)
+    out: list[tuple[str, list[Token]]] = []
+    for tsv in sorted((root / "ner").glob(f"*/{lang}/*.tsv")):
+        topic = tsv.parent.parent.name
+        raw = root / "raw" / topic / lang / tsv.name.replace(".tsv", ".txt")
+        if not raw.is_file():
+            continue
+        text = raw.read_text(encoding="utf-8")
+        spans: list[tuple[int, int, str]] = []
+        for line in tsv.read_text(encoding="utf-8").splitlines():
+            cols = line.split("\t")
+            if len(cols) >= 5 and cols[0].isdigit() and cols[1].isdigit():
+                start, end = int(cols[0]), int(cols[1])
+                if text[start:end] == cols[2]:
+                    spans.append((start, end, cols[4]))
+        toks = [(m.start(), m.end()) for m in _SLAVICNER_TOKEN.finditer(text)]
+        tags = ["O"] * len(toks)
+        starts = {s: i for i, (s, _) in enumerate(toks)}
+        ends = {e: i for i, (_, e) in enumerate(toks)}
+        for start, end, label in sorted(spans):
+            first, last = starts.get(start), ends.get(end)
+            if first is None or last is None or any(t != "O" for t in tags[first:last + 1]):
+                continue
+            tags[first] = f"B-{label}"
+            for i in range(first + 1, last + 1):
+                tags[i] = f"I-{label}"
+        sent: list[Token] = []
+        for i, (start, end) in enumerate(toks):
+            nxt = toks[i + 1][0] if i + 1 < len(toks) else len(text)
+            gap = text[end:nxt]
+            sent.append(Token(text[start:end], tags[i], bool(gap)))
+            boundary = "\n" in gap or (text[start:end] in _SENTENCE_END and gap
+                                       and not (i + 1 < len(tags) and tags[i + 1][:2] == "I-"))
+            if boundary or i + 1 == len(toks):
+                out.append((f"{topic}/{tsv.stem}", sent))
+                sent = []
+    return out
 
 
 def write_bio(sentences: Iterable[Sequence[Token]], path: str | Path) -> int:

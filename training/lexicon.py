@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from analysis.ner import lexicon_key
 from training import data
 from training.paths import NER_SHORTNAMES, corpora_dir
 from training.vectors import TOKEN_RE
@@ -34,7 +35,7 @@ def _text_sentences(text: str) -> Iterator[list[tuple[str, str]]]:
 
 
 def common_words(sentences: Iterable[list[tuple[str, str]]], *, min_lower: int = 3,
-                 max_cap_share: float = 0.2) -> list[str]:
+                 max_cap_share: float = 0.2, max_start_share: float = 0.05) -> list[str]:
     """Words written in lower case inside sentences and seldom capitalised there.
 
     Parameters
@@ -47,25 +48,35 @@ def common_words(sentences: Iterable[list[tuple[str, str]]], *, min_lower: int =
         Largest ratio of capitalised non-initial occurrences to lower-case ones (quotes,
         headlines and titles capitalise common words too).
 
+    max_start_share : float
+        Largest ratio of tagged entities that the word begins, capitalised inside a
+        sentence, to its lower-case occurrences (``Nowy`` begins ``Nowy Jork``, ``Nowy
+        Sącz``, ``Nowy Targ`` too often to be trimmed from a name).
+
     Returns
     -------
     list of str
-        Sorted lower-case words.
+        Sorted words in :func:`analysis.ner.lexicon_key` form.
     """
     lower: Counter[str] = Counter()
     cap: Counter[str] = Counter()
+    starts: Counter[str] = Counter()
     for sent in sentences:
         initial = True
         for token, tag in sent:
+            key = lexicon_key(token)
+            if tag.startswith("B-") and not initial and token[:1].isupper():
+                starts[key] += 1
             if not initial and token.isalpha():
                 if token.islower() and tag == "O":
-                    lower[token] += 1
+                    lower[key] += 1
                 elif token[0].isupper():
-                    cap[token.lower()] += 1
+                    cap[key] += 1
             # After a quote, dash, colon or bracket a new clause may start capitalised.
             initial = not any(ch.isalnum() for ch in token)
     return sorted(w for w, n in lower.items()
-                  if n >= min_lower and cap[w] <= max_cap_share * n)
+                  if n >= min_lower and cap[w] <= max_cap_share * n
+                  and starts[w] <= max_start_share * n)
 
 
 def case_sentences(lang: str, *, corpora: Path | None = None, workdir: Path

@@ -31,9 +31,9 @@ class Recipe:
         Random subset of NER training sentences (None = all).
     ner_extra : tuple of str
         Further ``stanza.models.ner_tagger`` arguments.
-    ner_continue_steps : int
-        Steps of a second NER run that starts from the best model of the first
-        (``--finetune``; fresh optimizer); 0 = none.
+    ner_continue_steps : tuple of int
+        Steps of further NER runs, each starting from the best model of the run before
+        (``--finetune``; fresh optimizer); empty = none.
     ner_max_delta : int or None
         Keep at most this many delta-embedding rows in the shipped NER model
         (:func:`training.compact.compact_ner`; None = all).
@@ -47,7 +47,7 @@ class Recipe:
     ner_vectors: bool = True
     ner_max_train: int | None = None
     ner_extra: tuple[str, ...] = ()
-    ner_continue_steps: int = 0
+    ner_continue_steps: tuple[int, ...] = ()
     ner_max_delta: int | None = None
 
 
@@ -55,9 +55,23 @@ class Recipe:
 # longer runs are expected to help, see the model cards for what was measured.
 RECIPES: dict[str, Recipe] = {
     "pl": Recipe(tokenizer_steps=1000, mwt_epochs=10, lemma_epochs=4, ner_steps=2500,
-                 ner_continue_steps=6000, ner_max_delta=25000),
+                 ner_continue_steps=(6000,), ner_max_delta=25000),
     "lt": Recipe(tokenizer_steps=1000, lemma_epochs=6, ner_steps=2000, ner_eval_interval=500,
-                 ner_continue_steps=2000),
+                 ner_continue_steps=(2000,)),
     "ro": Recipe(tokenizer_steps=1000, lemma_epochs=12, ner_steps=3000,
-                 ner_continue_steps=4000),
+                 ner_continue_steps=(4000,)),
 }
+
+
+def ner_save_names(lang: str, recipe: Recipe) -> list[str]:
+    """File names of the NER runs of ``recipe``: the first run, then each continuation.
+
+    Examples
+    --------
+    >>> ner_save_names("pl", Recipe(ner_continue_steps=(6000, 8000)))
+    ['pl_ner.pt', 'pl_ner_continued.pt', 'pl_ner_continued2.pt']
+    """
+    names = [f"{lang}_ner.pt"]
+    for i in range(1, len(recipe.ner_continue_steps) + 1):
+        names.append(f"{lang}_ner_continued{'' if i == 1 else i}.pt")
+    return names
