@@ -892,6 +892,9 @@ def _vote_labels(
     or official name in any language (``Federację Rosyjską``), or a lone word naming a city
     of :data:`MAJOR_CITY_POPULATION`+ people (``Donecką``); a lone word that is part of a
     full person name somewhere in the corpus stays a person (``Asia`` of ``Asia Bibi``).
+    A one-word name tagged ORG or LOC that is the surname of a person named in full in the
+    same document becomes PER (``Josep Borrell`` … ``Borrell``), unless it names a country
+    or a big city.
 
     Then votes over these labels: a mention takes another label group when (a) in its
     document its name (transliteration key of the base form or of the form as
@@ -899,6 +902,9 @@ def _vote_labels(
     also voting PER for its surname (``Serghei Lavrov`` makes a lone ``Lavrov`` tagged LOC a
     person); or (b) over the whole corpus that label is given to the name at least twice as
     often as its own and two times more (for a one-word name a plain majority is enough).
+    A document majority is not followed where the corpus gives its label less than half the
+    votes of the corpus' top label (lt ``Kremliaus`` PER twice and ``Kremliuje`` LOC once in
+    one article, but LOC/ORG four times to two in the corpus).
     Each mention votes once, whichever of its keys match. Relabelled mentions get the base
     form of their new label. Returns the frame with ``label`` and ``base`` replaced and
     ``{row: (old, new label, share of the votes, why)}``.
@@ -916,21 +922,34 @@ def _vote_labels(
     # parts of full person names anywhere in the corpus: a lone word that is one of them is
     # taken for a person (Asia Bibi, Nigel Farage, John Bolton), not for a place
     person_words: set[str] = set()
+    doc_surnames: dict[tuple[str, str], str] = {}  # (doc, surname key) -> a full name
     for i in range(n):
         if labels[i] == "PER":
             first, sur, _initial = _person_parts(str(bases[i]), str(langs[i]))
             if first and sur:
                 person_words.add(sur)
                 person_words.update(name_key(w, str(langs[i])) for w in str(bases[i]).split()[:-1])
+                doc_surnames.setdefault((docs[i], sur), str(bases[i]))
 
-    # --- knowledge: place names tagged PER
+    # --- knowledge: place names tagged PER, surnames tagged ORG/LOC
     changed: dict[int, tuple[str, str, float, str]] = {}
     voted = list(labels)
     for i in range(n):
+        one_word = len(str(bases[i]).split()) == 1
+        if labels[i] in ("ORG", "LOC") and one_word:
+            # the surname of a person named in full in the same document (Josep Borrell …
+            # Borrell tagged ORG), unless it names a country or a big city
+            full = next((doc_surnames[(docs[i], k)] for k in sorted(keys[i])
+                         if (docs[i], k) in doc_surnames), None)
+            if (full is not None and _country(str(texts[i]), str(langs[i])) is None
+                    and _major_place(str(texts[i]), str(langs[i])) is None):
+                voted[i] = "PER"
+                changed[frame.index[i]] = (labels[i], "PER", 1.0,
+                                           f"surname of {full} in the document")
+            continue
         if labels[i] != "PER":
             continue
         why = ""
-        one_word = len(str(bases[i]).split()) == 1
         if one_word and keys[i] & person_words:
             continue
         country = _country(str(texts[i]), str(langs[i]))
@@ -976,6 +995,7 @@ def _vote_labels(
             continue
         new, share, why = "", 0.0, ""
         names = tuple(sorted(keys[i]))
+        corpus_count = tally(names, None)[0]
         for doc, strict in ((docs[i], False), (None, True)):
             why = "corpus" if strict else "document"
             count, in_group = tally(names, doc)
@@ -985,6 +1005,8 @@ def _vote_labels(
             best, n_best = ranked[0]  # a label group: PER, ORG/LOC, EVT, PRO
             if best == _COMPATIBLE[label]:
                 continue
+            if not strict and 2 * corpus_count[best] <= max(corpus_count.values()):
+                continue  # the corpus at large is strongly against the document's majority
             if len(ranked) > 1 and ranked[1][1] == n_best:
                 continue
             own = count[_COMPATIBLE[label]]

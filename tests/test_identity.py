@@ -123,7 +123,9 @@ def test_document_label_vote_fixes_a_minority_label():
     assert ids[6] != ids[7]
     assert linked["label"].tolist() == mentions["label"].tolist()  # NER labels are kept
     votes = merges[merges["reason"] == "document label vote: LOC -> PER"]
-    assert len(votes) == 2
+    assert len(votes) == 1  # Putin
+    surname = merges[merges["reason"].str.startswith("surname of Serghei Lavrov")]
+    assert len(surname) == 1  # Lavrov tagged LOC next to the full name
 
 
 def test_lone_word_tagged_per_that_names_a_big_place_is_a_place():
@@ -143,6 +145,21 @@ def test_lone_word_tagged_per_that_names_a_big_place_is_a_place():
     assert ids[2] == ids[3] and ids[2].startswith("PER:")
     assert ids[4] == ids[5] == ids[6] == ids[7]
     assert merges["reason"].str.contains(r"major place name \(Donetsk\)").any()
+
+
+def test_document_majority_gives_way_to_a_strong_corpus_majority():
+    mentions = _mentions([
+        ("d1", "lt", "Kremliaus", "PER"),  # NER slips twice in one article
+        ("d1", "lt", "Kremliaus", "PER"),
+        ("d1", "lt", "Kremliuje", "LOC"),
+        ("d2", "pl", "Kreml", "ORG"),
+        ("d2", "pl", "Kreml", "ORG"),
+        ("d3", "pl", "Kremlu", "LOC"),
+        ("d4", "pl", "Kreml", "LOC"),
+    ])
+    linked, _, _ = resolve_actors(add_base_forms(mentions))
+    assert linked["entity_id"].nunique() == 1
+    assert linked["entity_id"].iloc[0].startswith(("LOC:", "ORG:"))
 
 
 def test_name_holding_the_given_names_of_another_joins_it():

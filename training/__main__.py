@@ -72,15 +72,20 @@ def trained_on(lang: str, work: Path) -> dict[str, object]:
         "lt": "lt_ner train (ALKSNIS + HSE sentences)",
         "ro": "RONEC v1 minus v2 test (v1 names renamed to v2)",
     }
+    recipe = RECIPES[lang]
+    ner_source = ner_sources[lang]
+    if recipe.ner_transfer:
+        ner_source += (f", {recipe.ner_train_repeat} copies, plus {recipe.ner_transfer} "
+                       "SlavicNER Polish sentences with entities (cross-lingual transfer)")
     return {
         "ud_train": steps.UD_SPLITS[lang]["train"],
         "ud_dev": steps.UD_SPLITS[lang]["dev"],
         "ud_train_sentences": _count_sentences(ud_dir) if ud_dir else 0,
-        "ner_train": ner_sources[lang],
+        "ner_train": ner_source,
         "ner_train_sentences": _count_sentences(work / "data" / "ner" / f"{ner_short}.train.bio"),
         "ner_dev_sentences": _count_sentences(work / "data" / "ner" / f"{ner_short}.dev.bio"),
         "word_vectors": "word2vec skip-gram on the language's raw corpus text"
-        if RECIPES[lang].ner_vectors else None,
+        if recipe.ner_vectors else None,
     }
 
 
@@ -101,7 +106,8 @@ def run_step(step: str, lang: str, corpora: Path, work: Path) -> None:
     pretrain = work / "vectors" / f"{lang}_w2v.pt"
     if step == "prepare":
         steps.prepare_ud(lang, corpora=corpora, workdir=work)
-        steps.prepare_ner(lang, corpora=corpora, workdir=work, max_train=recipe.ner_max_train)
+        steps.prepare_ner(lang, corpora=corpora, workdir=work, max_train=recipe.ner_max_train,
+                          repeat=recipe.ner_train_repeat, transfer=recipe.ner_transfer)
     elif step == "tokenize":
         steps.train_tokenizer(lang, steps=recipe.tokenizer_steps, workdir=work)
     elif step == "mwt":

@@ -96,6 +96,9 @@ def render_card(lang: str, dest: Path | None = None) -> str:
         "# (no word vectors)",
         f"python -m training ner --lang {lang}        # {recipe.ner_steps} steps, batch 32, "
         f"dev every {recipe.ner_eval_interval}",
+        *([f"#   training data: {recipe.ner_train_repeat} copies of the {lang} sentences + "
+           f"{recipe.ner_transfer} SlavicNER Polish sentences (transfer; see prepare)"]
+          if recipe.ner_transfer else []),
         *[f"#   then {n} more steps from the best model so far (--finetune)"
           for n in recipe.ner_continue_steps],
         *([f"#   ship keeps {recipe.ner_max_delta} delta-embedding rows (training.compact)"]

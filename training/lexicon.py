@@ -81,8 +81,15 @@ def common_words(sentences: Iterable[list[tuple[str, str]]], *, min_lower: int =
 
 def case_sentences(lang: str, *, corpora: Path | None = None, workdir: Path
                    ) -> Iterator[list[tuple[str, str]]]:
-    """The cased training text of ``lang``: NER train file, plus raw news for ro."""
-    with data.open_text(workdir / "data" / "ner" / f"{NER_SHORTNAMES[lang]}.train.bio") as fh:
+    """The cased training text of ``lang``: NER train file, plus raw news for ro.
+
+    Lithuanian reads ``lt_ner`` train itself: the prepared training file may also hold
+    Polish transfer sentences.
+    """
+    ner_train = workdir / "data" / "ner" / f"{NER_SHORTNAMES[lang]}.train.bio"
+    if lang == "lt":
+        ner_train = corpora_dir(corpora) / "lt_ner" / "lt_ner-train.bio"
+    with data.open_text(ner_train) as fh:
         for _, tokens in data.read_bio(fh):
             yield [(t.form, t.tag) for t in tokens]
     if lang == "ro":

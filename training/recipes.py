@@ -34,6 +34,12 @@ class Recipe:
     ner_continue_steps : tuple of int
         Steps of further NER runs, each starting from the best model of the run before
         (``--finetune``; fresh optimizer); empty = none.
+    ner_transfer : int
+        SlavicNER Polish sentences (with an entity; PER/ORG/LOC/EVT/PRO) added to the NER
+        training data for cross-lingual transfer (0 = none).
+    ner_train_repeat : int
+        Copies of the language's own NER training sentences (so that the transfer
+        sentences do not outweigh them).
     ner_max_delta : int or None
         Keep at most this many delta-embedding rows in the shipped NER model
         (:func:`training.compact.compact_ner`; None = all).
@@ -48,16 +54,18 @@ class Recipe:
     ner_max_train: int | None = None
     ner_extra: tuple[str, ...] = ()
     ner_continue_steps: tuple[int, ...] = ()
+    ner_transfer: int = 0
+    ner_train_repeat: int = 1
     ner_max_delta: int | None = None
 
 
-# Sized for the 2-core CPU budget of one working session (about an hour in all);
+# Sized for the 2-core CPU budget of working sessions (about an hour or two per language);
 # longer runs are expected to help, see the model cards for what was measured.
 RECIPES: dict[str, Recipe] = {
     "pl": Recipe(tokenizer_steps=1000, mwt_epochs=10, lemma_epochs=4, ner_steps=2500,
-                 ner_continue_steps=(6000,), ner_max_delta=25000),
-    "lt": Recipe(tokenizer_steps=1000, lemma_epochs=6, ner_steps=2000, ner_eval_interval=500,
-                 ner_continue_steps=(2000,)),
+                 ner_continue_steps=(6000, 10000), ner_max_delta=25000),
+    "lt": Recipe(tokenizer_steps=1000, lemma_epochs=6, ner_steps=4000, ner_eval_interval=250,
+                 ner_transfer=6000, ner_train_repeat=4),
     "ro": Recipe(tokenizer_steps=1000, lemma_epochs=12, ner_steps=3000,
                  ner_continue_steps=(4000,)),
 }

@@ -237,12 +237,18 @@ def prepare_ner(
     workdir: Path | None = None,
     max_train: int | None = None,
     seed: int = 1234,
+    repeat: int = 1,
+    transfer: int = 0,
+    transfer_seed: int = 0,
 ) -> dict[str, Path]:
     """Write BIO and Stanza JSON NER files for ``lang``.
 
     pl: NKJP with nested labels flattened to the outermost type; every
     ``NKJP_DEV_EVERY``-th document is held out as dev. lt: ``lt_ner`` train/dev.
     ro: RONEC v1 (train) and RONEC v2 valid (dev), v1 names renamed to v2.
+    Cross-lingual transfer (``transfer`` > 0): the training file gets ``repeat`` copies of
+    the language's own sentences plus ``transfer`` SlavicNER Polish sentences that hold an
+    entity (labels PER/ORG/LOC/EVT/PRO, the lt_ner label set), shuffled.
 
     Parameters
     ----------
@@ -254,6 +260,12 @@ def prepare_ner(
         Random subset size for training sentences (pl is large).
     seed : int
         Seed for the subset.
+    repeat : int
+        Copies of the language's own training sentences.
+    transfer : int
+        SlavicNER Polish sentences added to the training data (0: none).
+    transfer_seed : int
+        Seed for choosing and shuffling the transfer sentences.
 
     Returns
     -------
@@ -293,6 +305,15 @@ def prepare_ner(
     if max_train is not None and len(train) > max_train:
         rng = random.Random(seed)
         train = rng.sample(train, max_train)
+    if transfer:
+        extra = [s for _, s in data.read_slavicner(corpora / "slavicner", "pl")
+                 if any(t.tag != "O" for t in s)]
+        rng = random.Random(transfer_seed)
+        extra = rng.sample(extra, min(transfer, len(extra)))
+        train = train * repeat + extra
+        rng.shuffle(train)
+    elif repeat > 1:
+        train = train * repeat
     paths: dict[str, Path] = {}
     for split, sents_ in (("train", train), ("dev", dev)):
         bio = out_dir / f"{short}.{split}.bio"
