@@ -210,13 +210,21 @@ def lexicon_key(word: str) -> str:
 _ACRONYM = re.compile(r"^[A-ZĄČĘĖĮŠŲŪŽĆŁŃÓŚŹŻĂÂÎȘȚŞŢ]{2,6}$")
 
 
+#: Tokens after which a headline starts a new segment ("Putin la Minsk | Știri despre …").
+_SEGMENT_BREAKS = frozenset("|•·")
+
+
 def _opens_sentence(token, sentence_tokens: list) -> bool:
-    """Whether only non-word tokens (quotes, dashes) precede ``token`` in its sentence."""
+    """Whether only non-word tokens (quotes, dashes) precede ``token`` in its sentence or
+    in its headline segment (after ``|``, ``•``)."""
+    opening = True
     for tok in sentence_tokens:
         if tok is token:
-            return True
-        if _WORDLIKE.search(tok.text):
-            return False
+            return opening
+        if tok.text in _SEGMENT_BREAKS:
+            opening = True
+        elif _WORDLIKE.search(tok.text):
+            opening = False
     return False
 
 

@@ -64,9 +64,11 @@ def test_trim_common(sentence, span, kept):
     ("A spus Președintele", "Președintele", True),  # capitalised inside a sentence
     ("Putin a spus", "Putin", True),
     ("a spus liderilor", "liderilor", False),  # lower case
+    ("Putin la Minsk | Știri despre război", "Știri", False),  # a headline segment
+    ("Putin la Minsk Știri despre război", "Știri", True),
 ])
 def test_is_name(sentence, span, is_name):
-    common = frozenset({"președintele", "ei"})
+    common = frozenset({"președintele", "ei", "știri"})
     sent = [_Tok(w) for w in sentence.split()]
     toks = [t for t in sent if t.text == span]
     assert _is_name(span, toks, common, sent) is is_name
