@@ -24,6 +24,11 @@ from analysis.models import ModelSpec, load_pipeline, resolve_models
 
 logger = logging.getLogger(__name__)
 
+#: Version of the rules applied to Stanza's entities (trimming, which spans are names).
+#: Part of the NER cache key: bump it whenever those rules change, so that cached results
+#: made under the old rules are not reused.
+RULES_VERSION = 2
+
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _WORDLIKE = re.compile(r"\w")
 

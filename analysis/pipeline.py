@@ -55,6 +55,13 @@ def _annotate(texts: list[str], spec: ModelSpec, batch_size: int, progress: bool
     return annotate_texts(texts, spec.lang, spec=spec, batch_size=batch_size, progress=progress)
 
 
+def ner_cache_key(spec: ModelSpec) -> str:
+    """Cache key of NER results: the model files and the version of the mention rules."""
+    from analysis.ner import RULES_VERSION
+
+    return f"{spec.identity}-r{RULES_VERSION}"
+
+
 def extract_mentions(
     documents: pd.DataFrame,
     *,
@@ -88,7 +95,7 @@ def extract_mentions(
     for lang, group in todo.groupby("lang", sort=True):
         spec = resolve_models(str(lang), model_dir=model_dir, official=official)
         info["models"][lang] = spec.describe()
-        cache = NerCache(cache_dir, spec.identity)
+        cache = NerCache(cache_dir, ner_cache_key(spec))
         pending: list[tuple[int, str, str]] = []  # row index, doc_id, sha1
         for idx, doc_id, sha in zip(group.index, group["doc_id"], group["text_sha1"],
                                     strict=True):

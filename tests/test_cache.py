@@ -26,3 +26,15 @@ def test_disabled_cache_never_hits(tmp_path):
     cache.put("cd" * 20, pd.DataFrame(), pd.DataFrame())
     assert cache.get("cd" * 20) is None
     assert not list(tmp_path.iterdir())
+
+
+def test_cache_key_follows_the_mention_rules(monkeypatch):
+    from analysis import ner
+    from analysis.models import resolve_models
+    from analysis.pipeline import ner_cache_key
+
+    spec = resolve_models("lt")
+    key = ner_cache_key(spec)
+    assert key.startswith(spec.identity)
+    monkeypatch.setattr(ner, "RULES_VERSION", ner.RULES_VERSION + 1)
+    assert ner_cache_key(spec) != key  # new rules: cached results are not reused
