@@ -36,6 +36,7 @@ __all__ = [
     "read_ronec_conllup",
     "read_ronec_json",
     "read_slavicner",
+    "slavicner_documents",
     "repair_bio",
     "write_bio",
 ]
@@ -440,6 +441,40 @@ _SLAVICNER_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 _SENTENCE_END = frozenset(".!?…")
 
 
+def slavicner_documents(root: str | Path, lang: str
+                        ) -> Iterator[tuple[str, str, list[tuple[int, int, str]]]]:
+    """SlavicNER raw documents with their span annotations.
+
+    Parameters
+    ----------
+    root : str or Path
+        The ``slavicner`` folder (``raw/<topic>/<lang>/*.txt``, ``ner/<topic>/<lang>/*.tsv``).
+    lang : str
+        Language subfolder (``pl``, ``cs``).
+
+    Yields
+    ------
+    tuple
+        ``(topic/name, text, [(start, end, category), ...])``; annotations whose offsets do
+        not match their mention text are left out; documents without raw text are skipped.
+    """
+    root = Path(root)
+    for tsv in sorted((root / "ner").glob(f"*/{lang}/*.tsv")):
+        topic = tsv.parent.parent.name
+        raw = root / "raw" / topic / lang / tsv.name.replace(".tsv", ".txt")
+        if not raw.is_file():
+            continue
+        text = raw.read_text(encoding="utf-8")
+        spans: list[tuple[int, int, str]] = []
+        for line in tsv.read_text(encoding="utf-8").splitlines():
+            cols = line.split("\t")
+            if len(cols) >= 5 and cols[0].isdigit() and cols[1].isdigit():
+                start, end = int(cols[0]), int(cols[1])
+                if text[start:end] == cols[2]:
+                    spans.append((start, end, cols[4]))
+        yield f"{topic}/{tsv.stem}", text, spans
+
+
 def read_slavicner(root: str | Path, lang: str) -> list[tuple[str, list[Token]]]:
     """Tokenize SlavicNER raw documents and tag them with their span annotations.
 
@@ -459,21 +494,8 @@ def read_slavicner(root: str | Path, lang: str) -> list[tuple[str, list[Token]]]
         breaks. An annotation whose offsets do not match its mention text, or that does not
         cover whole tokens, is left out (its tokens stay ``O``).
     """
-    root = Path(root)
     out: list[tuple[str, list[Token]]] = []
-    for tsv in sorted((root / "ner").glob(f"*/{lang}/*.tsv")):
-        topic = tsv.parent.parent.name
-        raw = root / "raw" / topic / lang / tsv.name.replace(".tsv", ".txt")
-        if not raw.is_file():
-            continue
-        text = raw.read_text(encoding="utf-8")
-        spans: list[tuple[int, int, str]] = []
-        for line in tsv.read_text(encoding="utf-8").splitlines():
-            cols = line.split("\t")
-            if len(cols) >= 5 and cols[0].isdigit() and cols[1].isdigit():
-                start, end = int(cols[0]), int(cols[1])
-                if text[start:end] == cols[2]:
-                    spans.append((start, end, cols[4]))
+    for name, text, spans in slavicner_documents(root, lang):
         toks = [(m.start(), m.end()) for m in _SLAVICNER_TOKEN.finditer(text)]
         tags = ["O"] * len(toks)
         starts = {s: i for i, (s, _) in enumerate(toks)}
@@ -493,7 +515,7 @@ def read_slavicner(root: str | Path, lang: str) -> list[tuple[str, list[Token]]]
             boundary = "\n" in gap or (text[start:end] in _SENTENCE_END and gap
                                        and not (i + 1 < len(tags) and tags[i + 1][:2] == "I-"))
             if boundary or i + 1 == len(toks):
-                out.append((f"{topic}/{tsv.stem}", sent))
+                out.append((name, sent))
                 sent = []
     return out
 

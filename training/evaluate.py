@@ -129,22 +129,11 @@ def gold_from_slavicner(root: Path, lang: str = "pl") -> GoldSet:
         text are skipped.
     """
     gold = GoldSet(f"slavicner-{lang}", [])
-    for tsv in sorted((root / "ner").glob(f"*/{lang}/*.tsv")):
-        topic = tsv.parent.parent.name
-        raw = root / "raw" / topic / lang / tsv.name.replace(".tsv", ".txt")
-        if not raw.is_file():
-            continue
-        text = raw.read_text(encoding="utf-8")
+    for _name, text, spans in data.slavicner_documents(root, lang):
         idx = len(gold.texts)
         gold.texts.append(text)
-        for line in tsv.read_text(encoding="utf-8").splitlines():
-            cols = line.split("\t")
-            if len(cols) < 5 or not cols[0].isdigit():
-                continue
-            start, end, mention, label = int(cols[0]), int(cols[1]), cols[2], cols[4]
-            if text[start:end] != mention or label not in ACTOR_LABELS:
-                continue
-            gold.spans.add((idx, start, end, label))
+        gold.spans.update((idx, start, end, label) for start, end, label in spans
+                          if label in ACTOR_LABELS)
     return gold
 
 
