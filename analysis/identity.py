@@ -894,7 +894,8 @@ def _vote_labels(
     full person name somewhere in the corpus stays a person (``Asia`` of ``Asia Bibi``).
     A one-word name tagged ORG or LOC that is the surname of a person named in full in the
     same document becomes PER (``Josep Borrell`` … ``Borrell``), unless it names a country
-    or a big city.
+    or a big city; so does a name of three or more words tagged ORG or LOC that ends with a
+    person named in full in the document (``Kremla Dmitrij Pieskow``: a span error).
 
     Then votes over these labels: a mention takes another label group when (a) in its
     document its name (transliteration key of the base form or of the form as
@@ -923,6 +924,7 @@ def _vote_labels(
     # taken for a person (Asia Bibi, Nigel Farage, John Bolton), not for a place
     person_words: set[str] = set()
     doc_surnames: dict[tuple[str, str], str] = {}  # (doc, surname key) -> a full name
+    doc_fulls: dict[tuple[str, str], str] = {}  # (doc, full-name key) -> the full name
     for i in range(n):
         if labels[i] == "PER":
             first, sur, _initial = _person_parts(str(bases[i]), str(langs[i]))
@@ -930,12 +932,26 @@ def _vote_labels(
                 person_words.add(sur)
                 person_words.update(name_key(w, str(langs[i])) for w in str(bases[i]).split()[:-1])
                 doc_surnames.setdefault((docs[i], sur), str(bases[i]))
+                for k in keys[i]:
+                    doc_fulls.setdefault((docs[i], k), str(bases[i]))
 
     # --- knowledge: place names tagged PER, surnames tagged ORG/LOC
     changed: dict[int, tuple[str, str, float, str]] = {}
     voted = list(labels)
     for i in range(n):
         one_word = len(str(bases[i]).split()) == 1
+        words = str(texts[i]).split()
+        if labels[i] in ("ORG", "LOC") and len(words) >= 3:
+            # NER took a word into a person's span and called it ORG (Kremla Dmitrij
+            # Pieskow): the name ends with a person named in full in the same document
+            full = next((doc_fulls[(docs[i], k)] for m in range(2, len(words))
+                         for k in [name_key(" ".join(words[-m:]), str(langs[i]))]
+                         if (docs[i], k) in doc_fulls), None)
+            if full is not None:
+                voted[i] = "PER"
+                changed[frame.index[i]] = (labels[i], "PER", 1.0,
+                                           f"ends with {full}, named in the document")
+            continue
         if labels[i] in ("ORG", "LOC") and one_word:
             # the surname of a person named in full in the same document (Josep Borrell …
             # Borrell tagged ORG), unless it names a country or a big city

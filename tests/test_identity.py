@@ -162,6 +162,20 @@ def test_document_majority_gives_way_to_a_strong_corpus_majority():
     assert linked["entity_id"].iloc[0].startswith(("LOC:", "ORG:"))
 
 
+def test_org_span_ending_with_a_person_of_the_document_is_that_person():
+    mentions = _mentions([
+        ("d1", "pl", "Dmitrij Pieskow", "PER"),
+        ("d1", "pl", "Kremla Dmitrij Pieskow", "ORG"),  # NER span + label error
+        ("d2", "pl", "Rada Bezpieczeństwa ONZ", "ORG"),  # no person: stays an organisation
+        ("d3", "pl", "Fundacja Dmitrij Pieskow", "ORG"),  # the person is not in this document
+    ])
+    linked, _, merges = resolve_actors(add_base_forms(mentions))
+    ids = _ids(linked)
+    assert ids[0] == ids[1] and ids[0].startswith("PER:")
+    assert ids[2].startswith("ORG:") and ids[3].startswith("ORG:")
+    assert merges["reason"].str.contains("ends with Dmitrij Pieskow").any()
+
+
 def test_name_holding_the_given_names_of_another_joins_it():
     mentions = _mentions([
         ("d1", "pl", "Dmitrij Pieskow", "PER"),
