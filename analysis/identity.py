@@ -1067,34 +1067,33 @@ def _is_territory(name: str, lang: str) -> bool:
 MAJOR_CITY_POPULATION = 100_000
 
 
+@functools.lru_cache(maxsize=65536)
+def _exact_places(text: str, lang: str) -> tuple[tuple[Place, float], ...]:
+    """Gazetteer names that ``text`` read as a place is exactly: its place base form, then
+    its written form, each with the rank of the name as written (case aside, diacritics
+    kept). Only country names (CLDR, ISO 3166) and city names (GeoNames); no codes."""
+    from analysis.normalize import base_form
+
+    out = []
+    for name in (base_form(text, lang, "LOC"), " ".join(text.split())):
+        place = gazetteer_lookup(name)
+        rank = gazetteer_rank(name)
+        if place is not None and place.source in ("CLDR", "ISO 3166", "GeoNames") and rank > 0:
+            out.append((place, rank))
+    return tuple(out)
+
+
 def _country(text: str, lang: str) -> Place | None:
     """The country that ``text`` read as a place names exactly (CLDR / ISO 3166 names,
     official names included: ``Federację Rosyjską`` -> ``Federacja Rosyjska`` -> Russia)."""
-    from analysis.normalize import base_form
-
-    for name in (base_form(text, lang, "LOC"), " ".join(text.split())):
-        place = gazetteer_lookup(name)
-        if (place is not None and place.source in ("CLDR", "ISO 3166")
-                and gazetteer_rank(name) >= _RANK_ISO):
-            return place
-    return None
+    return next((place for place, rank in _exact_places(text, lang)
+                 if place.source != "GeoNames" and rank >= _RANK_ISO), None)
 
 
 def _major_place(text: str, lang: str) -> Place | None:
-    """The country or big city that ``text`` (one word, read as a place) names exactly.
-
-    The place base form or the written form must be a country name or a city name as
-    written (case aside; no codes, no diacritic folding), and a city must have at least
-    :data:`MAJOR_CITY_POPULATION` people.
-    """
-    from analysis.normalize import base_form
-
-    for name in (base_form(text, lang, "LOC"), " ".join(text.split())):
-        place = gazetteer_lookup(name)
-        if place is None or place.source not in ("CLDR", "ISO 3166", "GeoNames"):
-            continue
-        if gazetteer_rank(name) <= 0:
-            continue
+    """The country or big city that ``text`` (one word, read as a place) names exactly:
+    a city must have at least :data:`MAJOR_CITY_POPULATION` people."""
+    for place, _rank in _exact_places(text, lang):
         if place.key.startswith("cldr:"):
             return place
         pop = place.rank - _RANK_CITY if place.rank >= _RANK_CITY else place.rank

@@ -37,6 +37,9 @@ __all__ = [
     "read_ronec_json",
     "read_slavicner",
     "slavicner_documents",
+    "RONEC_V1_TO_V2",
+    "SENTENCE_END",
+    "TOKEN_RE",
     "repair_bio",
     "write_bio",
 ]
@@ -293,7 +296,7 @@ def read_bio(lines: Iterable[str]) -> list[tuple[str, list[Token]]]:
     return out
 
 
-_RONEC_V1_TO_V2 = {"ORGANIZATION": "ORG", "NUMERIC_VALUE": "NUMERIC"}
+RONEC_V1_TO_V2 = {"ORGANIZATION": "ORG", "NUMERIC_VALUE": "NUMERIC"}
 
 
 def read_ronec_conllup(lines: Iterable[str]) -> list[tuple[str, list[Token]]]:
@@ -330,7 +333,7 @@ def read_ronec_conllup(lines: Iterable[str]) -> list[tuple[str, list[Token]]]:
                 tag = "O"
             if tag != "O":
                 prefix, _, label = tag.partition("-")
-                tag = f"{prefix}-{_RONEC_V1_TO_V2.get(label, label)}"
+                tag = f"{prefix}-{RONEC_V1_TO_V2.get(label, label)}"
             space = "SpaceAfter=No" not in cols[9].split("|")
             toks.append(Token(cols[1], tag, space))
         if toks:
@@ -437,8 +440,11 @@ def detokenize(tokens: Sequence[Token]) -> tuple[str, list[tuple[int, int]]]:
 # ---------------------------------------------------------------- writers
 
 
-_SLAVICNER_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
-_SENTENCE_END = frozenset(".!?…")
+#: Words (with inner hyphens and apostrophes) and single punctuation marks: the tokenizer
+#: for raw text where no gold tokens exist (word2vec text, lexicon text, SlavicNER).
+TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
+#: Tokens that end a sentence in raw text.
+SENTENCE_END = frozenset(".!?…")
 
 
 def slavicner_documents(root: str | Path, lang: str
@@ -496,7 +502,7 @@ def read_slavicner(root: str | Path, lang: str) -> list[tuple[str, list[Token]]]
     """
     out: list[tuple[str, list[Token]]] = []
     for name, text, spans in slavicner_documents(root, lang):
-        toks = [(m.start(), m.end()) for m in _SLAVICNER_TOKEN.finditer(text)]
+        toks = [(m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
         tags = ["O"] * len(toks)
         starts = {s: i for i, (s, _) in enumerate(toks)}
         ends = {e: i for i, (_, e) in enumerate(toks)}
@@ -512,7 +518,7 @@ def read_slavicner(root: str | Path, lang: str) -> list[tuple[str, list[Token]]]
             nxt = toks[i + 1][0] if i + 1 < len(toks) else len(text)
             gap = text[end:nxt]
             sent.append(Token(text[start:end], tags[i], bool(gap)))
-            boundary = "\n" in gap or (text[start:end] in _SENTENCE_END and gap
+            boundary = "\n" in gap or (text[start:end] in SENTENCE_END and gap
                                        and not (i + 1 < len(tags) and tags[i + 1][:2] == "I-"))
             if boundary or i + 1 == len(toks):
                 out.append((name, sent))

@@ -70,7 +70,7 @@ def gold_label(lang: str, native: str) -> str | None:
         return native
     if native.startswith("nam_"):
         return data.kpwr_to_actor(native)
-    native = {"ORGANIZATION": "ORG", "NUMERIC_VALUE": "NUMERIC"}.get(native, native)
+    native = data.RONEC_V1_TO_V2.get(native, native)
     if lang == "pl":
         native = data.flatten_nkjp_tag("B-" + native)[2:]
     return LABEL_MAPS.get(lang, {}).get(native)

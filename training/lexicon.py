@@ -16,18 +16,15 @@ from pathlib import Path
 from analysis.ner import lexicon_key
 from training import data
 from training.paths import NER_SHORTNAMES, corpora_dir
-from training.vectors import TOKEN_RE
-
-_SENTENCE_END = frozenset(".!?…")
 
 
 def _text_sentences(text: str) -> Iterator[list[tuple[str, str]]]:
     """Raw text → token lists, split at sentence-final punctuation (tags unknown: 'O')."""
     for para in text.split("\n"):
         sent: list[tuple[str, str]] = []
-        for tok in TOKEN_RE.findall(para):
+        for tok in data.TOKEN_RE.findall(para):
             sent.append((tok, "O"))
-            if tok in _SENTENCE_END:
+            if tok in data.SENTENCE_END:
                 yield sent
                 sent = []
         if sent:

@@ -8,16 +8,15 @@ capped so the ``.pt`` stays under the 16 MiB per-file limit.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from training import data
+from training.data import TOKEN_RE
 from training.paths import corpora_dir, work_dir
 
 logger = logging.getLogger(__name__)
 
-TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 
 
 def simple_tokens(text: str) -> list[str]:
