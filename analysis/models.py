@@ -88,11 +88,12 @@ class ModelSpec:
 
     @functools.cached_property
     def identity(self) -> str:
-        """A short hash of the model files' contents; part of every cache key."""
+        """A short hash of the model files' contents and the label map; part of every cache key."""
         digest = hashlib.sha1(self.origin.encode())
         for key, path in self.files:
             digest.update(key.encode())
             digest.update(_file_sha1(path).encode())
+        digest.update(repr(self.label_map).encode())
         return digest.hexdigest()[:16]
 
     def describe(self) -> dict[str, Any]:

@@ -39,6 +39,16 @@ def test_identity_changes_with_file_contents(tmp_path):
     assert a.identity != resolve_models("lt", model_dir=b_dir).identity
 
 
+def test_identity_changes_with_the_label_map(tmp_path):
+    # Cached mentions carry actor labels: a new label map must not reuse them.
+    a = resolve_models("lt", model_dir=_layout(tmp_path / "a"))
+    b_dir = _layout(tmp_path / "b")
+    meta = json.loads((b_dir / "model.json").read_text())
+    meta["label_map"]["DATE"] = "EVT"
+    (b_dir / "model.json").write_text(json.dumps(meta))
+    assert a.identity != resolve_models("lt", model_dir=b_dir).identity
+
+
 def test_missing_file_names_language_processor_and_path(tmp_path):
     root = _layout(tmp_path / "m")
     (root / "lemma.pt").unlink()

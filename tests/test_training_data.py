@@ -227,3 +227,52 @@ def test_read_slavicner_tags_whole_tokens(tmp_path):
     assert [t.tag for t in sents[0][1]] == ["B-PER", "I-PER", "O", "O", "B-ORG", "O"]
     assert [t.tag for t in sents[1][1]] == ["O", "B-EVT", "O"]
     assert data.detokenize(sents[0][1])[0] == "Nigel Farage był w UE."
+
+
+def test_sample_slavicner_draws_per_language_only_sentences_with_entities(tmp_path):
+    import random
+
+    for lang, text, row in (
+        ("pl", "Tusk był w Brukseli. Padało.", "0\t4\tTusk\tTusk\tPER\tPER-Tusk"),
+        ("cs", "Babiš jel do Prahy. Pršelo. Zeman mlčel.",
+         "0\t5\tBabiš\tBabiš\tPER\tPER-Babis\n28\t33\tZeman\tZeman\tPER\tPER-Zeman"),
+    ):
+        (tmp_path / "raw" / "t" / lang).mkdir(parents=True)
+        (tmp_path / "ner" / "t" / lang).mkdir(parents=True)
+        (tmp_path / "raw" / "t" / lang / "d.txt").write_text(text, encoding="utf-8")
+        (tmp_path / "ner" / "t" / lang / "d.tsv").write_text(row, encoding="utf-8")
+    drawn = data.sample_slavicner(tmp_path, ["pl", "cs"], 5, random.Random(0))
+    firsts = [s[0].form for s in drawn]
+    assert firsts[0] == "Tusk" and sorted(firsts[1:]) == ["Babiš", "Zeman"]
+    assert all(any(t.tag != "O" for t in s) for s in drawn)  # "Padało." is never drawn
+    one = data.sample_slavicner(tmp_path, ["cs"], 1, random.Random(0))
+    assert len(one) == 1 and one[0][0].tag == "B-PER"
+
+
+def test_continued_ner_run_starts_at_the_given_learning_rate(tmp_path, monkeypatch):
+    torch = pytest.importorskip("torch")
+    from training import steps
+
+    start = tmp_path / "start.pt"
+    torch.save({"config": {"lr": 0.1, "optim": "sgd"}, "model": {}}, start)
+    seen: list[list[str]] = []
+    monkeypatch.setattr(steps, "run_stanza", lambda args, workdir: seen.append(list(args)))
+
+    steps.train_ner("ro", workdir=tmp_path, continue_from=start, lr=0.02, save_name="x.pt")
+    args = seen[-1]
+    loaded = args[args.index("--finetune_load_name") + 1]
+    assert loaded != str(start)
+    assert torch.load(loaded, weights_only=True)["config"]["lr"] == 0.02
+    assert torch.load(start, weights_only=True)["config"]["lr"] == 0.1  # input untouched
+    assert "--lr" not in args  # ner_tagger ignores it when fine-tuning
+
+    steps.train_ner("ro", workdir=tmp_path, lr=0.05, save_name="y.pt")
+    assert seen[-1][seen[-1].index("--lr") + 1] == "0.05"
+
+
+def test_ronec_valid_halves_split_by_id_parity():
+    records = [{"id": i, "tokens": [f"W{i}"], "ner_tags": ["B-PERSON"], "space_after": [False]}
+               for i in (5, 2, 8, 11, 4)]
+    train, dev = data.ronec_valid_halves(records)
+    assert [s[0].form for s in train] == ["W2", "W8", "W4"]
+    assert [s[0].form for s in dev] == ["W5", "W11"]

@@ -11,6 +11,9 @@ Steps (each reads only the corpora folder and writes under ``.train/``):
 ``ship``      copy the models into ``analysis/models/<lang>/`` and write ``model.json``
 ``all``       every step above, in order
 ``card``      (re)write ``MODEL_CARD.md`` from ``model.json`` (run after the evaluation)
+``restore``   copy the shipped tokenizer, MWT, lemmatizer and vectors back into the work
+              folder, so that ``ner --from-run N --start-model analysis/models/<lang>/ner.pt``
+              and ``ship`` can continue a recipe without re-training the earlier steps
 
 Afterwards ``python -m training.evaluate --update-model-json`` measures the shipped
 models and records the dev scores in ``model.json``.
@@ -23,12 +26,15 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from training import steps
 from training.paths import LANGS, NER_SHORTNAMES, SHORTNAMES, corpora_dir, work_dir
 from training.recipes import RECIPES, ner_save_names
 
 STEPS = ("prepare", "tokenize", "mwt", "lemma", "vectors", "ner", "ship")
+#: Steps run only when named (not part of ``all``).
+EXTRA_STEPS = ("restore", "card")
 
 logger = logging.getLogger("training")
 
@@ -76,20 +82,91 @@ def trained_on(lang: str, work: Path) -> dict[str, object]:
     ner_source = ner_sources[lang]
     if recipe.ner_transfer:
         ner_source += (f", {recipe.ner_train_repeat} copies, plus {recipe.ner_transfer} "
-                       "SlavicNER Polish sentences with entities (cross-lingual transfer)")
+                       f"SlavicNER sentences with entities per language of "
+                       f"{'/'.join(recipe.ner_transfer_langs)} (cross-lingual transfer)")
+    dev_file = f"{ner_short}.dev.bio"
+    if recipe.ner_adapt_steps:
+        ner_source += (f"; last runs: + {recipe.ner_adapt_copies} copies of the even-id half of "
+                       "RONEC v2 valid (adaptation), selected on the odd-id half")
+        dev_file = f"{ner_short}.adapt.dev.bio"
     return {
         "ud_train": steps.UD_SPLITS[lang]["train"],
         "ud_dev": steps.UD_SPLITS[lang]["dev"],
         "ud_train_sentences": _count_sentences(ud_dir) if ud_dir else 0,
         "ner_train": ner_source,
         "ner_train_sentences": _count_sentences(work / "data" / "ner" / f"{ner_short}.train.bio"),
-        "ner_dev_sentences": _count_sentences(work / "data" / "ner" / f"{ner_short}.dev.bio"),
+        "ner_dev_sentences": _count_sentences(work / "data" / "ner" / dev_file),
         "word_vectors": "word2vec skip-gram on the language's raw corpus text"
         if recipe.ner_vectors else None,
     }
 
 
-def run_step(step: str, lang: str, corpora: Path, work: Path) -> None:
+def work_files(lang: str, work: Path) -> dict[str, Path | None]:
+    """Where the steps leave each model of ``lang`` in the work folder.
+
+    Parameters
+    ----------
+    lang : str
+        Language.
+    work : Path
+        Work folder.
+
+    Returns
+    -------
+    dict
+        ``tokenize``, ``mwt``, ``lemma``, ``ner`` (the recipe's last NER run, before
+        compaction) and ``pretrain`` paths; None for a model the recipe does not make.
+    """
+    recipe = RECIPES[lang]
+    saved = work / "saved_models"
+    short = SHORTNAMES[lang]
+    return {
+        "tokenize": saved / "tokenize" / f"{short}_tokenizer.pt",
+        "mwt": saved / "mwt" / f"{short}_mwt_expander.pt" if lang in steps.MWT_LANGS else None,
+        "lemma": saved / "lemma" / f"{short}_nocharlm_lemmatizer.pt",
+        "ner": saved / "ner" / ner_save_names(lang, recipe)[-1],
+        "pretrain": work / "vectors" / f"{lang}_w2v.pt" if recipe.ner_vectors else None,
+    }
+
+
+def ner_runs(lang: str, saved: Path) -> list[dict[str, Any]]:
+    """The NER runs of ``lang``'s recipe, in order, as keyword arguments of ``train_ner``.
+
+    A first run from scratch, then (when the recipe says so) runs that each continue from
+    the best model of the run before with a fresh optimizer, and last adaptation runs on
+    the adaptation files (ro: + half of RONEC v2 valid), chained the same way.
+
+    Parameters
+    ----------
+    lang : str
+        Language.
+    saved : Path
+        The work folder's ``saved_models``.
+
+    Returns
+    -------
+    list of dict
+        ``max_steps``, ``save_name``, ``continue_from``, ``lr``, ``dataset`` per run.
+    """
+    recipe = RECIPES[lang]
+    names = ner_save_names(lang, recipe)
+    rates = recipe.ner_continue_lr or (None,) * len(recipe.ner_continue_steps)
+    runs = [dict(max_steps=recipe.ner_steps, save_name=names[0], continue_from=None, lr=None,
+                 dataset="")]
+    for i, (n_steps, lr) in enumerate(zip(recipe.ner_continue_steps, rates, strict=True),
+                                      start=1):
+        runs.append(dict(max_steps=n_steps, save_name=names[i],
+                         continue_from=saved / "ner" / names[i - 1], lr=lr, dataset=""))
+    for n_steps in recipe.ner_adapt_steps:
+        i = len(runs)
+        runs.append(dict(max_steps=n_steps, save_name=names[i],
+                         continue_from=saved / "ner" / names[i - 1], lr=recipe.ner_adapt_lr,
+                         dataset="adapt"))
+    return runs
+
+
+def run_step(step: str, lang: str, corpora: Path, work: Path, *, from_run: int = 1,
+             start_model: Path | None = None, ship_dir: Path | None = None) -> None:
     """Run one training step for one language.
 
     Parameters
@@ -100,6 +177,15 @@ def run_step(step: str, lang: str, corpora: Path, work: Path) -> None:
         Language.
     corpora, work : Path
         Corpora root and work folder.
+    from_run : int
+        ``ner`` only: skip the recipe's NER runs before this one (1-based); the run
+        continues from the saved output of the run before, or from ``start_model``.
+    start_model : Path, optional
+        ``ner`` only: the model the first run executed continues from (e.g. the shipped
+        ``ner.pt`` of the run before, when the work folder no longer has it).
+    ship_dir : Path, optional
+        ``ship`` only: install into ``ship_dir/<lang>`` (a candidate to evaluate with
+        ``python -m training.evaluate --model-dir``) instead of ``analysis/models/<lang>``.
     """
     recipe = RECIPES[lang]
     saved = work / "saved_models"
@@ -107,7 +193,9 @@ def run_step(step: str, lang: str, corpora: Path, work: Path) -> None:
     if step == "prepare":
         steps.prepare_ud(lang, corpora=corpora, workdir=work)
         steps.prepare_ner(lang, corpora=corpora, workdir=work, max_train=recipe.ner_max_train,
-                          repeat=recipe.ner_train_repeat, transfer=recipe.ner_transfer)
+                          repeat=recipe.ner_train_repeat, transfer=recipe.ner_transfer,
+                          transfer_langs=recipe.ner_transfer_langs,
+                          adapt_copies=recipe.ner_adapt_copies if recipe.ner_adapt_steps else 0)
     elif step == "tokenize":
         steps.train_tokenizer(lang, steps=recipe.tokenizer_steps, workdir=work)
     elif step == "mwt":
@@ -120,46 +208,42 @@ def run_step(step: str, lang: str, corpora: Path, work: Path) -> None:
 
             train_vectors(lang, corpora=corpora, workdir=work)
     elif step == "ner":
-        # A first run from scratch, then (when the recipe says so) runs that each continue
-        # from the best model of the run before, with a fresh optimizer.
-        names = ner_save_names(lang, recipe)
-        runs = [(recipe.ner_steps, names[0], None)]
-        for i, n_steps in enumerate(recipe.ner_continue_steps, start=1):
-            runs.append((n_steps, names[i], saved / "ner" / names[i - 1]))
-        for max_steps, save_name, continue_from in runs:
+        runs = ner_runs(lang, saved)
+        if not 1 <= from_run <= len(runs):
+            raise ValueError(f"{lang} has NER runs 1..{len(runs)}, not {from_run}")
+        runs = runs[from_run - 1:]
+        if start_model is not None:
+            if runs[0]["continue_from"] is None:
+                raise ValueError("the first NER run starts from scratch; it takes no start model")
+            runs[0]["continue_from"] = Path(start_model)
+        for run in runs:
             steps.train_ner(
                 lang,
                 workdir=work,
-                max_steps=max_steps,
                 eval_interval=recipe.ner_eval_interval,
                 pretrain=pretrain if recipe.ner_vectors else None,
-                save_name=save_name,
                 extra=recipe.ner_extra,
-                continue_from=continue_from,
+                **run,
             )
+    elif step == "restore":
+        from training.ship import restore
+
+        restore(lang, work_files(lang, work))
     elif step == "ship":
         from training.lexicon import write_common_words
         from training.ship import ship
 
-        short = SHORTNAMES[lang]
-        mwt = saved / "mwt" / f"{short}_mwt_expander.pt"
-        ner = saved / "ner" / ner_save_names(lang, recipe)[-1]
-        if recipe.ner_max_delta is not None:
+        models: dict[str, Path | None] = dict(work_files(lang, work))
+        if recipe.ner_max_delta is not None and models["ner"] is not None:
             from training.compact import compact_ner
 
-            compacted = work / "compact" / ner.name
-            compact_ner(ner, compacted, max_delta=recipe.ner_max_delta)
-            ner = compacted
-        models = {
-            "tokenize": saved / "tokenize" / f"{short}_tokenizer.pt",
-            "mwt": mwt if lang in steps.MWT_LANGS else None,
-            "lemma": saved / "lemma" / f"{short}_nocharlm_lemmatizer.pt",
-            "ner": ner,
-            "pretrain": pretrain if recipe.ner_vectors else None,
-            "common_words": write_common_words(
-                lang, work / f"{lang}_common_words.txt", corpora=corpora, workdir=work),
-        }
-        ship(lang, models, trained_on=trained_on(lang, work))
+            compacted = work / "compact" / models["ner"].name
+            compact_ner(models["ner"], compacted, max_delta=recipe.ner_max_delta)
+            models["ner"] = compacted
+        models["common_words"] = write_common_words(
+            lang, work / f"{lang}_common_words.txt", corpora=corpora, workdir=work)
+        ship(lang, models, trained_on=trained_on(lang, work),
+             dest=ship_dir / lang if ship_dir is not None else None)
     else:
         raise ValueError(f"unknown step {step!r}")
 
@@ -181,12 +265,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m training", description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("step", choices=(*STEPS, "all", "card"))
+    parser.add_argument("step", choices=(*STEPS, "all", *EXTRA_STEPS))
     parser.add_argument("--lang", nargs="+", default=list(LANGS), choices=LANGS)
     parser.add_argument("--corpora", default=None,
                         help="corpora root (default $ACTOR_NETWORKS_CORPORA or ../shared/corpora)")
     parser.add_argument("--workdir", default=None,
                         help="work folder (default $ACTOR_NETWORKS_TRAIN_DIR or .train)")
+    parser.add_argument("--from-run", type=int, default=1,
+                        help="ner: start at this NER run of the recipe (1-based)")
+    parser.add_argument("--start-model", default=None,
+                        help="ner: model file the first run executed continues from")
+    parser.add_argument("--ship-dir", default=None,
+                        help="ship: install into DIR/<lang> instead of analysis/models/<lang>")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     corpora = corpora_dir(args.corpora)
@@ -203,7 +293,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for lang in args.lang:
         for step in todo:
             logger.info("== %s %s", step, lang)
-            run_step(step, lang, corpora, work)
+            run_step(step, lang, corpora, work, from_run=args.from_run,
+                     start_model=args.start_model,
+                     ship_dir=Path(args.ship_dir) if args.ship_dir else None)
     return 0
 
 

@@ -28,7 +28,8 @@ DEV_SET_NOTES = {
     "ner_slavicner-pl": "SlavicNER Polish documents, full raw texts with gold character "
     "spans (their raw text was also part of the word2vec corpus, unlabelled)",
     "ner_lt_ner-dev.bio": "lt_ner dev (HSE sentences not in training)",
-    "ner_valid.json.gz": "RONEC v2 valid (with its own space_after)",
+    "ner_ronec-v2-valid-odd": "RONEC v2 valid, the 653 sentences with odd ids (with their "
+    "own space_after); the even-id half is adaptation training data",
 }
 
 
@@ -97,13 +98,24 @@ def render_card(lang: str, dest: Path | None = None) -> str:
         f"python -m training ner --lang {lang}        # {recipe.ner_steps} steps, batch 32, "
         f"dev every {recipe.ner_eval_interval}",
         *([f"#   training data: {recipe.ner_train_repeat} copies of the {lang} sentences + "
-           f"{recipe.ner_transfer} SlavicNER Polish sentences (transfer; see prepare)"]
+           f"{recipe.ner_transfer} SlavicNER sentences per language of "
+           f"{'/'.join(recipe.ner_transfer_langs)} (transfer; see prepare)"]
           if recipe.ner_transfer else []),
-        *[f"#   then {n} more steps from the best model so far (--finetune)"
-          for n in recipe.ner_continue_steps],
+        *[f"#   then {n} more steps from the best model so far (--finetune"
+          + (f", learning rate {lr}" if lr is not None else "") + ")"
+          for n, lr in zip(recipe.ner_continue_steps,
+                           recipe.ner_continue_lr or (None,) * len(recipe.ner_continue_steps),
+                           strict=True)],
+        *[f"#   then {n} steps of adaptation from the best model so far (--finetune, "
+          f"learning rate {recipe.ner_adapt_lr}): training data + "
+          f"{recipe.ner_adapt_copies} copies of the even-id half of RONEC v2 valid, "
+          "selected on the odd-id half" for n in recipe.ner_adapt_steps],
         *([f"#   ship keeps {recipe.ner_max_delta} delta-embedding rows (training.compact)"]
           if recipe.ner_max_delta else []),
         f"python -m training ship --lang {lang}",
+        "# (to add a run to a shipped chain without re-training the earlier steps: "
+        f"python -m training restore --lang {lang}, then python -m training ner --lang "
+        f"{lang} --from-run N --start-model analysis/models/{lang}/ner.pt, then ship)",
         f"python -m training.evaluate --lang {lang} --update-model-json",
         f"python -m training card --lang {lang}",
         "```",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import random
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -365,6 +366,29 @@ def read_ronec_json(data: list[dict]) -> list[tuple[str, list[Token]]]:
     return out
 
 
+def ronec_valid_halves(records: list[dict]) -> tuple[list[list[Token]], list[list[Token]]]:
+    """Split RONEC v2 valid into a training half (even ids) and a dev half (odd ids).
+
+    RONEC v2 is split into train/valid/test by sentence (its ids are scattered through the
+    corpus), so halving valid by id parity keeps each half a sample of the same kind as
+    the held-out test.
+
+    Parameters
+    ----------
+    records : list of dict
+        Parsed RONEC v2 JSON records (with ``id``).
+
+    Returns
+    -------
+    tuple of list
+        ``(train_half, dev_half)`` sentences.
+    """
+    sents = read_ronec_json(records)
+    train = [s for rec, (_, s) in zip(records, sents, strict=True) if int(rec["id"]) % 2 == 0]
+    dev = [s for rec, (_, s) in zip(records, sents, strict=True) if int(rec["id"]) % 2 == 1]
+    return train, dev
+
+
 # ---------------------------------------------------------------- spacing
 
 _NO_SPACE_BEFORE = set(",.;:!?)]}%…»”") | {"''", "'s", "n't"}
@@ -523,6 +547,33 @@ def read_slavicner(root: str | Path, lang: str) -> list[tuple[str, list[Token]]]
             if boundary or i + 1 == len(toks):
                 out.append((name, sent))
                 sent = []
+    return out
+
+
+def sample_slavicner(root: str | Path, langs: Iterable[str], per_lang: int,
+                     rng: random.Random) -> list[list[Token]]:
+    """Draw SlavicNER sentences that hold an entity, ``per_lang`` from each language.
+
+    Parameters
+    ----------
+    root : str or Path
+        The ``slavicner`` folder.
+    langs : iterable of str
+        Language subfolders, drawn from in this order.
+    per_lang : int
+        Sentences per language (all of a language's when it has fewer).
+    rng : random.Random
+        Source of the draws (the caller goes on using it, e.g. to shuffle).
+
+    Returns
+    -------
+    list of list of Token
+        The drawn sentences, language by language.
+    """
+    out: list[list[Token]] = []
+    for lang in langs:
+        pool = [s for _, s in read_slavicner(root, lang) if any(t.tag != "O" for t in s)]
+        out.extend(rng.sample(pool, min(per_lang, len(pool))))
     return out
 
 

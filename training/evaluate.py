@@ -178,7 +178,9 @@ def default_gold_sets(lang: str, corpora: Path, work: Path | None = None) -> lis
 
     pl: KPWr n82 test (independent of training), the SlavicNER Polish documents
     and the NKJP held-out documents (every 20th document, see
-    :data:`training.steps.NKJP_DEV_EVERY`). lt: ``lt_ner-dev.bio``. ro: RONEC v2 valid.
+    :data:`training.steps.NKJP_DEV_EVERY`). lt: ``lt_ner-dev.bio``. ro: the odd-id half
+    of RONEC v2 valid (:func:`training.data.ronec_valid_halves`; the other half is
+    adaptation training data).
 
     Parameters
     ----------
@@ -211,7 +213,10 @@ def default_gold_sets(lang: str, corpora: Path, work: Path | None = None) -> lis
     if lang == "lt":
         return [load_gold(corpora / "lt_ner" / "lt_ner-dev.bio", "bio", "lt")]
     if lang == "ro":
-        return [load_gold(corpora / "ro_ronec" / "v2" / "valid.json.gz", "ronec-json", "ro")]
+        # The even-id half of valid is adaptation training data (training.recipes).
+        valid = data.load_json(corpora / "ro_ronec" / "v2" / "valid.json.gz")
+        _, dev = data.ronec_valid_halves(valid)
+        return [gold_from_sentences("ronec-v2-valid-odd", "ro", dev)]
     raise ValueError(f"unknown language {lang!r}")
 
 

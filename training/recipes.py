@@ -34,12 +34,28 @@ class Recipe:
     ner_continue_steps : tuple of int
         Steps of further NER runs, each starting from the best model of the run before
         (``--finetune``; fresh optimizer); empty = none.
+    ner_continue_lr : tuple of float or None
+        Starting learning rate of each continuation (same length as
+        ``ner_continue_steps``, None = the saved one, Stanza's 0.1); empty = all None.
     ner_transfer : int
-        SlavicNER Polish sentences (with an entity; PER/ORG/LOC/EVT/PRO) added to the NER
-        training data for cross-lingual transfer (0 = none).
+        SlavicNER sentences (with an entity; PER/ORG/LOC/EVT/PRO) per language of
+        ``ner_transfer_langs`` added to the NER training data for cross-lingual transfer
+        (0 = none).
+    ner_transfer_langs : tuple of str
+        SlavicNER languages of the transfer sentences.
     ner_train_repeat : int
         Copies of the language's own NER training sentences (so that the transfer
         sentences do not outweigh them).
+    ner_adapt_steps : tuple of int
+        Steps of the last NER runs, each continuing from the best model of the run before
+        (fresh optimizer, ``ner_adapt_lr``), on the training data plus ``ner_adapt_copies``
+        copies of the even-id half of RONEC v2 valid (the conventions of the held-out RONEC
+        v2 test; RONEC v1 differs), selecting on the odd-id half (ro only; empty = none).
+        Dev scores are then measured on that half.
+    ner_adapt_copies : int
+        Copies of the even-id half in the adaptation run's training data.
+    ner_adapt_lr : float or None
+        Starting learning rate of the adaptation run (None = the saved one).
     ner_max_delta : int or None
         Keep at most this many delta-embedding rows in the shipped NER model
         (:func:`training.compact.compact_ner`; None = all).
@@ -54,8 +70,13 @@ class Recipe:
     ner_max_train: int | None = None
     ner_extra: tuple[str, ...] = ()
     ner_continue_steps: tuple[int, ...] = ()
+    ner_continue_lr: tuple[float | None, ...] = ()
     ner_transfer: int = 0
+    ner_transfer_langs: tuple[str, ...] = ("pl",)
     ner_train_repeat: int = 1
+    ner_adapt_steps: tuple[int, ...] = ()
+    ner_adapt_copies: int = 2
+    ner_adapt_lr: float | None = None
     ner_max_delta: int | None = None
 
 
@@ -63,23 +84,29 @@ class Recipe:
 # longer runs are expected to help, see the model cards for what was measured.
 RECIPES: dict[str, Recipe] = {
     "pl": Recipe(tokenizer_steps=1000, mwt_epochs=10, lemma_epochs=4, ner_steps=2500,
-                 ner_continue_steps=(6000, 10000, 8000), ner_max_delta=25000),
+                 ner_continue_steps=(6000, 10000, 8000, 6000),
+                 ner_continue_lr=(None, None, None, 0.03), ner_max_delta=25000),
     "lt": Recipe(tokenizer_steps=1000, lemma_epochs=6, ner_steps=4000, ner_eval_interval=250,
                  ner_transfer=6000, ner_train_repeat=4),
     "ro": Recipe(tokenizer_steps=1000, lemma_epochs=12, ner_steps=3000,
-                 ner_continue_steps=(4000,)),
+                 ner_continue_steps=(4000,), ner_adapt_steps=(4000, 4000), ner_adapt_lr=0.02),
 }
 
 
 def ner_save_names(lang: str, recipe: Recipe) -> list[str]:
-    """File names of the NER runs of ``recipe``: the first run, then each continuation.
+    """File names of the NER runs of ``recipe``: the first run, each continuation, the
+    adaptation run.
 
     Examples
     --------
     >>> ner_save_names("pl", Recipe(ner_continue_steps=(6000, 8000)))
     ['pl_ner.pt', 'pl_ner_continued.pt', 'pl_ner_continued2.pt']
+    >>> ner_save_names("ro", Recipe(ner_continue_steps=(4000,), ner_adapt_steps=(4000, 4000)))
+    ['ro_ner.pt', 'ro_ner_continued.pt', 'ro_ner_adapted.pt', 'ro_ner_adapted2.pt']
     """
     names = [f"{lang}_ner.pt"]
     for i in range(1, len(recipe.ner_continue_steps) + 1):
         names.append(f"{lang}_ner_continued{'' if i == 1 else i}.pt")
+    for i in range(1, len(recipe.ner_adapt_steps) + 1):
+        names.append(f"{lang}_ner_adapted{'' if i == 1 else i}.pt")
     return names

@@ -127,3 +127,49 @@ def update_scores(lang: str, scores: dict[str, Any], *, dest: Path | None = None
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(path)
+
+
+def restore(lang: str, targets: dict[str, Path | None], *, src: Path | None = None) -> list[Path]:
+    """Copy shipped model files back to where the training steps leave them.
+
+    For continuing a recipe (e.g. one more NER run) in a work folder that no longer holds
+    the earlier steps' output. The NER model is not restored: pass the shipped ``ner.pt``
+    as the continued run's start model instead.
+
+    Parameters
+    ----------
+    lang : str
+        pl, lt or ro.
+    targets : dict
+        Work-folder path by key (``tokenize``, ``mwt``, ``lemma``, ``pretrain``; None or
+        missing = skip; other keys are ignored).
+    src : Path, optional
+        Shipped folder (default ``analysis/models/<lang>``).
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    FileNotFoundError
+        When a shipped file for a wanted key is missing.
+    """
+    src = src or shipped_dir(lang)
+    written = []
+    for key in ("tokenize", "mwt", "lemma", "pretrain"):
+        target = targets.get(key)
+        if target is None:
+            continue
+        shipped = src / SHIPPED_NAMES[key]
+        if not shipped.is_file():
+            raise FileNotFoundError(f"{lang}: no shipped {key} model at {shipped}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        shutil.copyfile(shipped, tmp)
+        tmp.replace(target)
+        written.append(target)
+        logger.info("restored %s -> %s", shipped, target)
+    return written
+

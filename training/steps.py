@@ -240,6 +240,9 @@ def prepare_ner(
     repeat: int = 1,
     transfer: int = 0,
     transfer_seed: int = 0,
+    transfer_langs: Sequence[str] = ("pl",),
+    adapt_copies: int = 0,
+    adapt_seed: int = 0,
 ) -> dict[str, Path]:
     """Write BIO and Stanza JSON NER files for ``lang``.
 
@@ -247,8 +250,9 @@ def prepare_ner(
     ``NKJP_DEV_EVERY``-th document is held out as dev. lt: ``lt_ner`` train/dev.
     ro: RONEC v1 (train) and RONEC v2 valid (dev), v1 names renamed to v2.
     Cross-lingual transfer (``transfer`` > 0): the training file gets ``repeat`` copies of
-    the language's own sentences plus ``transfer`` SlavicNER Polish sentences that hold an
-    entity (labels PER/ORG/LOC/EVT/PRO, the lt_ner label set), shuffled.
+    the language's own sentences plus, per language of ``transfer_langs``, ``transfer``
+    SlavicNER sentences that hold an entity (labels PER/ORG/LOC/EVT/PRO, the lt_ner label
+    set), shuffled.
 
     Parameters
     ----------
@@ -263,14 +267,23 @@ def prepare_ner(
     repeat : int
         Copies of the language's own training sentences.
     transfer : int
-        SlavicNER Polish sentences added to the training data (0: none).
+        SlavicNER sentences per transfer language added to the training data (0: none).
     transfer_seed : int
         Seed for choosing and shuffling the transfer sentences.
+    transfer_langs : sequence of str
+        SlavicNER languages of the transfer sentences (``pl``, ``cs``).
+    adapt_copies : int
+        ro only: also write the adaptation files ``<short>.adapt.{train,dev}``: the
+        training sentences plus this many copies of the even-id half of RONEC v2 valid
+        (:func:`training.data.ronec_valid_halves`), and the odd-id half as dev (0: none).
+    adapt_seed : int
+        Seed for shuffling the adaptation training sentences.
 
     Returns
     -------
     dict
-        ``{"train": json, "dev": json, "train_bio": bio, "dev_bio": bio}`` paths.
+        ``{"train": json, "dev": json, "train_bio": bio, "dev_bio": bio}`` paths (and
+        ``adapt.train``, ``adapt.dev``, … with ``adapt_copies``).
     """
     corpora = corpora_dir(corpora)
     workdir = work_dir(workdir)
@@ -298,24 +311,30 @@ def prepare_ner(
     elif lang == "ro":
         with data.open_text(corpora / "ro_ronec" / "v1" / "ronec_v1_minus_v2test.conllup.gz") as fh:
             train = [s for _, s in data.read_ronec_conllup(fh)]
-        dev = [s for _, s in data.read_ronec_json(
-            data.load_json(corpora / "ro_ronec" / "v2" / "valid.json.gz"))]
+        valid = data.load_json(corpora / "ro_ronec" / "v2" / "valid.json.gz")
+        dev = [s for _, s in data.read_ronec_json(valid)]
     else:
         raise ValueError(f"unknown language {lang!r}")
     if max_train is not None and len(train) > max_train:
         rng = random.Random(seed)
         train = rng.sample(train, max_train)
     if transfer:
-        extra = [s for _, s in data.read_slavicner(corpora / "slavicner", "pl")
-                 if any(t.tag != "O" for t in s)]
         rng = random.Random(transfer_seed)
-        extra = rng.sample(extra, min(transfer, len(extra)))
+        extra = data.sample_slavicner(corpora / "slavicner", transfer_langs, transfer, rng)
         train = train * repeat + extra
         rng.shuffle(train)
     elif repeat > 1:
         train = train * repeat
+    splits = [("train", train), ("dev", dev)]
+    if adapt_copies:
+        if lang != "ro":
+            raise ValueError("adaptation data exist for ro only (RONEC v2 valid)")
+        v2_train, v2_dev = data.ronec_valid_halves(valid)
+        adapt_train = train + v2_train * adapt_copies
+        random.Random(adapt_seed).shuffle(adapt_train)
+        splits += [("adapt.train", adapt_train), ("adapt.dev", v2_dev)]
     paths: dict[str, Path] = {}
-    for split, sents_ in (("train", train), ("dev", dev)):
+    for split, sents_ in splits:
         bio = out_dir / f"{short}.{split}.bio"
         n = data.write_bio(sents_, bio)
         js = out_dir / f"{short}.{split}.json"
@@ -337,6 +356,8 @@ def train_ner(
     batch_size: int = 32,
     extra: Sequence[str] = (),
     continue_from: Path | None = None,
+    lr: float | None = None,
+    dataset: str = "",
 ) -> Path:
     """Train the NER tagger with ``stanza.models.ner_tagger`` (no charLM).
 
@@ -361,6 +382,14 @@ def train_ner(
     continue_from : Path, optional
         Start from this saved model (``--finetune``) instead of from scratch; the best
         dev checkpoint of the continued run is saved under ``save_name``.
+    lr : float, optional
+        Starting learning rate (default: Stanza's 0.1 for a fresh run, the saved one when
+        continuing). ``ner_tagger --finetune`` takes the optimizer settings from the saved
+        model and ignores ``--lr``, so a continued run starts from a copy of
+        ``continue_from`` whose stored learning rate is replaced.
+    dataset : str
+        Which prepared files to train and select on: ``""`` the standard ones,
+        ``"adapt"`` the adaptation files (see :func:`prepare_ner`).
 
     Returns
     -------
@@ -372,10 +401,11 @@ def train_ner(
     ner_dir = workdir / "data" / "ner"
     save_dir = workdir / "saved_models" / "ner"
     name = save_name or f"{short}_nertagger.pt"
+    stem = f"{short}.{dataset}" if dataset else short
     args = [
         "-m", "stanza.models.ner_tagger", "--mode", "train", "--shorthand", short,
-        "--train_file", str(ner_dir / f"{short}.train.json"),
-        "--eval_file", str(ner_dir / f"{short}.dev.json"),
+        "--train_file", str(ner_dir / f"{stem}.train.json"),
+        "--eval_file", str(ner_dir / f"{stem}.dev.json"),
         "--max_steps", str(max_steps), "--eval_interval", str(eval_interval),
         "--batch_size", str(batch_size),
         "--save_dir", str(save_dir), "--save_name", name,
@@ -385,7 +415,22 @@ def train_ner(
     else:
         args.extend(["--wordvec_pretrain_file", str(pretrain)])
     if continue_from is not None:
+        if lr is not None:
+            continue_from = _with_learning_rate(continue_from, lr, save_dir / f"{name}.start.pt")
         args.extend(["--finetune", "--finetune_load_name", str(continue_from)])
+    elif lr is not None:
+        args.extend(["--lr", str(lr)])
     args.extend(extra)
     run_stanza(args, workdir)
     return save_dir / name
+
+
+def _with_learning_rate(model: Path, lr: float, out: Path) -> Path:
+    """Copy the NER checkpoint ``model`` to ``out`` with its stored learning rate set to ``lr``."""
+    import torch
+
+    checkpoint = torch.load(model, map_location="cpu", weights_only=True)
+    checkpoint["config"]["lr"] = lr
+    out.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(checkpoint, out)
+    return out
