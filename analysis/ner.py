@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 #: Version of the rules applied to Stanza's entities (trimming, which spans are names).
 #: Part of the NER cache key: bump it whenever those rules change, so that cached results
 #: made under the old rules are not reused.
-RULES_VERSION = 2
+RULES_VERSION = 3
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _WORDLIKE = re.compile(r"\w")
@@ -161,26 +161,27 @@ def annotate_texts(
                         ),
                     })
                     for ent in sentence.ents:
-                        ent_tokens = _trim_common(ent.tokens, common, tokens)
+                        ent_tokens = _cut_apposition(_trim_common(ent.tokens, common, tokens))
                         ent_start, ent_end = ent_tokens[0].start_char, ent_tokens[-1].end_char
                         lemma = ""
                         for i, tok in enumerate(ent_tokens):
                             if i and tok.start_char > ent_tokens[i - 1].end_char:
                                 lemma += " "
                             lemma += _token_lemma(tok)
+                        start, end, lemma = _strip_stray_quotes(
+                            texts[t_idx], offset + ent_start, offset + ent_end, lemma)
                         mention_rows.append({
                             "text_idx": t_idx,
                             "paragraph_idx": p_idx,
                             "sentence_idx": sent_next,
                             "token_start": tok_index[id(ent_tokens[0])],
                             "token_end": tok_index[id(ent_tokens[-1])] + 1,
-                            "start_char": offset + ent_start,
-                            "end_char": offset + ent_end,
-                            "text": texts[t_idx][offset + ent_start: offset + ent_end],
+                            "start_char": start,
+                            "end_char": end,
+                            "text": texts[t_idx][start:end],
                             "lemma": lemma,
                             "label": labels.get(ent.type) if _is_name(
-                                texts[t_idx][offset + ent_start: offset + ent_end],
-                                ent_tokens, common, tokens) else None,
+                                texts[t_idx][start:end], ent_tokens, common, tokens) else None,
                             "label_native": ent.type,
                         })
                     sent_next += 1
@@ -260,6 +261,61 @@ def _trim_common(tokens: list, common: frozenset[str], sentence_tokens: list | N
             and all(tok.text.islower() for tok in tokens[1:])):
         tokens = tokens[:1]
     return tokens
+
+
+#: Separators after which a lower-case word starts an apposition, not more of the name.
+_APPOSITION_BREAKS = frozenset({",", "(", "-", "–", "—"})
+_DASHES = frozenset({"-", "–", "—"})
+
+
+def _cut_apposition(tokens: list) -> list:
+    """Cut a mention before an apposition that the model took into the name.
+
+    RONEC v2 tags a person with the description that follows ("Adrian Bodo, directorul",
+    "Michael Stewart - profesor universitar"); names are capitalised, so a comma, an opening
+    bracket or a spaced dash followed by a lower-case word ends the name ("Tora (povestea
+    Exodului)" -> "Tora"). A hyphen inside a word ("PSD-ALDE", "Cluj-Napoca") is no break.
+    The part kept must hold a capital letter or digit; otherwise the mention stays whole.
+    """
+    for i in range(1, len(tokens) - 1):
+        tok, after = tokens[i], tokens[i + 1]
+        if tok.text not in _APPOSITION_BREAKS or not after.text[:1].islower():
+            continue
+        if tok.text in _DASHES and tok.start_char == tokens[i - 1].end_char:
+            continue
+        head = tokens[:i]
+        if any(ch.isupper() or ch.isdigit() for t in head for ch in t.text):
+            return head
+        break
+    return tokens
+
+
+#: Quote marks that the tokenizer sometimes leaves attached to a name ("Europa”").
+_QUOTES = frozenset('"„“”«»')
+
+
+def _strip_stray_quotes(text: str, start: int, end: int, lemma: str) -> tuple[int, int, str]:
+    """Drop an unpaired quote mark from either end of the mention ``text[start:end]``.
+
+    Balanced quotes stay (``„Gemer”``, a quoted title); a lone opening or closing mark at an
+    end is punctuation the tokenizer did not split off. The lemma loses the same mark.
+    """
+    def n_quotes(a: int, b: int) -> int:
+        return sum(ch in _QUOTES for ch in text[a:b])
+
+    while end - start > 1 and text[end - 1] in _QUOTES and n_quotes(start, end) % 2:
+        if lemma[-1:] == text[end - 1]:
+            lemma = lemma[:-1].rstrip()
+        end -= 1
+        while end - start > 1 and text[end - 1].isspace():
+            end -= 1
+    while end - start > 1 and text[start] in _QUOTES and n_quotes(start, end) % 2:
+        if lemma[:1] == text[start]:
+            lemma = lemma[1:].lstrip()
+        start += 1
+        while end - start > 1 and text[start].isspace():
+            start += 1
+    return start, end, lemma
 
 
 def _is_name(text: str, tokens: list, common: frozenset[str],

@@ -6,7 +6,9 @@ import pytest
 
 from analysis.corpus import load_corpus
 from analysis.ner import (
+    _cut_apposition,
     _is_name,
+    _strip_stray_quotes,
     _trim_common,
     annotate_texts,
     lexicon_key,
@@ -74,6 +76,53 @@ def test_is_name(sentence, span, is_name):
     assert _is_name(span, toks, common, sent) is is_name
     # the cedilla spelling of ș is the same word
     assert lexicon_key("Preşedintele") == "președintele"
+
+
+class _SpacedTok(_Tok):
+    def __init__(self, text, start_char):
+        super().__init__(text)
+        self.start_char, self.end_char = start_char, start_char + len(text)
+
+
+def _tokens(text: str, splits: str) -> list[_SpacedTok]:
+    """Tokens of ``text`` where ``splits`` lists them space-separated (no-space joins kept)."""
+    out, pos = [], 0
+    for word in splits.split():
+        pos = text.index(word, pos)
+        out.append(_SpacedTok(word, pos))
+        pos += len(word)
+    return out
+
+
+@pytest.mark.parametrize(("text", "splits", "kept"), [
+    ("Adrian Bodo, directorul", "Adrian Bodo , directorul", "Adrian Bodo"),
+    ("Michael Stewart - profesor universitar", "Michael Stewart - profesor universitar",
+     "Michael Stewart"),
+    ("Tora (povestea Exodului)", "Tora ( povestea Exodului )", "Tora"),
+    ("Contele de Provence, viitorul Ludovic", "Contele de Provence , viitorul Ludovic",
+     "Contele de Provence"),
+    ("Asociației Alex, Radu", "Asociației Alex , Radu", "Asociației Alex , Radu"),  # capital
+    ("PSD-ALDE", "PSD - ALDE", "PSD - ALDE"),
+    ("Bielsko-biała", "Bielsko - biała", "Bielsko - biała"),  # a hyphen inside a word
+    ("ministrul, Popescu", "ministrul , Popescu", "ministrul , Popescu"),
+    ("el, directorul", "el , directorul", "el , directorul"),  # nothing capitalised to keep
+])
+def test_cut_apposition(text, splits, kept):
+    assert " ".join(t.text for t in _cut_apposition(_tokens(text, splits))) == kept
+
+
+@pytest.mark.parametrize(("text", "span", "lemma", "kept", "kept_lemma"), [
+    ("w Europa” i", "Europa”", "Europa”", "Europa", "Europa"),
+    ("dr „Bine", "„Bine", "„bine", "Bine", "bine"),
+    ("o „Gemer” b", "„Gemer”", "„Gemer”", "„Gemer”", "„Gemer”"),  # a pair stays
+    ("Colegiul Ioan Meșotă ”", "Colegiul Ioan Meșotă ”", "Colegiul Ioan Meșotă ”",
+     "Colegiul Ioan Meșotă", "Colegiul Ioan Meșotă"),
+    ("x ” y", "”", "”", "”", "”"),  # never empty
+])
+def test_strip_stray_quotes(text, span, lemma, kept, kept_lemma):
+    start = text.index(span)
+    s, e, lem = _strip_stray_quotes(text, start, start + len(span), lemma)
+    assert (text[s:e], lem) == (kept, kept_lemma)
 
 
 @pytest.mark.slow
