@@ -18,7 +18,7 @@ LABEL_MAPS: dict[str, dict[str, str | None]] = {
     # lt_ner already uses the actor labels.
     "lt": {label: label for label in ACTOR_LABELS},
     # RONEC v2 names (v1 ORGANIZATION / NUMERIC_VALUE are renamed on reading). The model
-    # learns v1's PRODUCT, but RONEC v2 (the held-out standard) has no such class and 982 of
+    # learns v1's PRODUCT, but RONEC v2 (the held-out standard) has no such class and 981 of
     # v1's 1,177 PRODUCT spans begin in lower case (trenul, medicamente, autoturism): goods, not
     # actors. It stays a native label without an actor label.
     "ro": {
