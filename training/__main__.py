@@ -188,8 +188,6 @@ def run_step(step: str, lang: str, corpora: Path, work: Path, *, from_run: int =
         ``python -m training.evaluate --model-dir``) instead of ``analysis/models/<lang>``.
     """
     recipe = RECIPES[lang]
-    saved = work / "saved_models"
-    pretrain = work / "vectors" / f"{lang}_w2v.pt"
     if step == "prepare":
         steps.prepare_ud(lang, corpora=corpora, workdir=work)
         steps.prepare_ner(lang, corpora=corpora, workdir=work, max_train=recipe.ner_max_train,
@@ -208,7 +206,7 @@ def run_step(step: str, lang: str, corpora: Path, work: Path, *, from_run: int =
 
             train_vectors(lang, corpora=corpora, workdir=work)
     elif step == "ner":
-        runs = ner_runs(lang, saved)
+        runs = ner_runs(lang, work / "saved_models")
         if not 1 <= from_run <= len(runs):
             raise ValueError(f"{lang} has NER runs 1..{len(runs)}, not {from_run}")
         runs = runs[from_run - 1:]
@@ -221,7 +219,7 @@ def run_step(step: str, lang: str, corpora: Path, work: Path, *, from_run: int =
                 lang,
                 workdir=work,
                 eval_interval=recipe.ner_eval_interval,
-                pretrain=pretrain if recipe.ner_vectors else None,
+                pretrain=work_files(lang, work)["pretrain"],
                 extra=recipe.ner_extra,
                 **run,
             )

@@ -53,9 +53,9 @@ class Recipe:
         v2 test; RONEC v1 differs), selecting on the odd-id half (ro only; empty = none).
         Dev scores are then measured on that half.
     ner_adapt_copies : int
-        Copies of the even-id half in the adaptation run's training data.
+        Copies of the even-id half in the adaptation runs' training data.
     ner_adapt_lr : float or None
-        Starting learning rate of the adaptation run (None = the saved one).
+        Starting learning rate of each adaptation run (None = the saved one).
     ner_max_delta : int or None
         Keep at most this many delta-embedding rows in the shipped NER model
         (:func:`training.compact.compact_ner`; None = all).
@@ -94,7 +94,7 @@ RECIPES: dict[str, Recipe] = {
 
 
 def ner_save_names(lang: str, recipe: Recipe) -> list[str]:
-    """File names of the NER runs of ``recipe``: the first run, each continuation, the
+    """File names of the NER runs of ``recipe``: the first run, each continuation, each
     adaptation run.
 
     Examples

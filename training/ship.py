@@ -27,6 +27,13 @@ SHIPPED_NAMES = {
 }
 
 
+def _copy_atomic(src: Path, dst: Path) -> None:
+    """Copy ``src`` to a temporary name beside ``dst``, then rename it to ``dst``."""
+    tmp = dst.with_name(dst.name + ".tmp")
+    shutil.copyfile(src, tmp)
+    tmp.replace(dst)
+
+
 def ship(
     lang: str,
     models: dict[str, Path | None],
@@ -83,9 +90,7 @@ def ship(
         size = Path(src).stat().st_size
         if size > MAX_FILE_BYTES:
             raise ValueError(f"{src} is {size / 2**20:.1f} MiB, over the 16 MiB limit")
-        tmp = dest / (name + ".tmp")
-        shutil.copyfile(src, tmp)
-        tmp.replace(dest / name)
+        _copy_atomic(Path(src), dest / name)
         files[key] = name
     files["forward_charlm"] = None
     files["backward_charlm"] = None
@@ -166,10 +171,7 @@ def restore(lang: str, targets: dict[str, Path | None], *, src: Path | None = No
         if not shipped.is_file():
             raise FileNotFoundError(f"{lang}: no shipped {key} model at {shipped}")
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        shutil.copyfile(shipped, tmp)
-        tmp.replace(target)
+        _copy_atomic(shipped, target)
         written.append(target)
         logger.info("restored %s -> %s", shipped, target)
     return written
-
