@@ -170,6 +170,10 @@ def annotate_texts(
                             lemma += _token_lemma(tok)
                         start, end, lemma = _strip_stray_quotes(
                             texts[t_idx], offset + ent_start, offset + ent_end, lemma)
+                        # A quote mark stripped as a token of its own leaves the span.
+                        ent_tokens = [t for t in ent_tokens
+                                      if offset + t.start_char < end
+                                      and offset + t.end_char > start]
                         mention_rows.append({
                             "text_idx": t_idx,
                             "paragraph_idx": p_idx,

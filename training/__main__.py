@@ -150,18 +150,14 @@ def ner_runs(lang: str, saved: Path) -> list[dict[str, Any]]:
     """
     recipe = RECIPES[lang]
     names = ner_save_names(lang, recipe)
-    rates = recipe.ner_continue_lr or (None,) * len(recipe.ner_continue_steps)
     runs = [dict(max_steps=recipe.ner_steps, save_name=names[0], continue_from=None, lr=None,
                  dataset="")]
-    for i, (n_steps, lr) in enumerate(zip(recipe.ner_continue_steps, rates, strict=True),
-                                      start=1):
+    later = [(n, lr, "") for n, lr in zip(recipe.ner_continue_steps, recipe.continue_rates(),
+                                          strict=True)]
+    later += [(n, recipe.ner_adapt_lr, "adapt") for n in recipe.ner_adapt_steps]
+    for i, (n_steps, lr, dataset) in enumerate(later, start=1):
         runs.append(dict(max_steps=n_steps, save_name=names[i],
-                         continue_from=saved / "ner" / names[i - 1], lr=lr, dataset=""))
-    for n_steps in recipe.ner_adapt_steps:
-        i = len(runs)
-        runs.append(dict(max_steps=n_steps, save_name=names[i],
-                         continue_from=saved / "ner" / names[i - 1], lr=recipe.ner_adapt_lr,
-                         dataset="adapt"))
+                         continue_from=saved / "ner" / names[i - 1], lr=lr, dataset=dataset))
     return runs
 
 

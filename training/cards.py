@@ -103,9 +103,7 @@ def render_card(lang: str, dest: Path | None = None) -> str:
           if recipe.ner_transfer else []),
         *[f"#   then {n} more steps from the best model so far (--finetune"
           + (f", learning rate {lr}" if lr is not None else "") + ")"
-          for n, lr in zip(recipe.ner_continue_steps,
-                           recipe.ner_continue_lr or (None,) * len(recipe.ner_continue_steps),
-                           strict=True)],
+          for n, lr in zip(recipe.ner_continue_steps, recipe.continue_rates(), strict=True)],
         *[f"#   then {n} steps of adaptation from the best model so far (--finetune, "
           f"learning rate {recipe.ner_adapt_lr}): training data + "
           f"{recipe.ner_adapt_copies} copies of the even-id half of RONEC v2 valid, "

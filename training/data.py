@@ -383,10 +383,10 @@ def ronec_valid_halves(records: list[dict]) -> tuple[list[list[Token]], list[lis
     tuple of list
         ``(train_half, dev_half)`` sentences.
     """
-    sents = read_ronec_json(records)
-    train = [s for rec, (_, s) in zip(records, sents, strict=True) if int(rec["id"]) % 2 == 0]
-    dev = [s for rec, (_, s) in zip(records, sents, strict=True) if int(rec["id"]) % 2 == 1]
-    return train, dev
+    halves: tuple[list[list[Token]], list[list[Token]]] = ([], [])
+    for rec, (_, sent) in zip(records, read_ronec_json(records), strict=True):
+        halves[int(rec["id"]) % 2].append(sent)
+    return halves
 
 
 # ---------------------------------------------------------------- spacing

@@ -79,6 +79,10 @@ class Recipe:
     ner_adapt_lr: float | None = None
     ner_max_delta: int | None = None
 
+    def continue_rates(self) -> tuple[float | None, ...]:
+        """The starting learning rate of each continuation (None: the saved one)."""
+        return self.ner_continue_lr or (None,) * len(self.ner_continue_steps)
+
 
 # Sized for the 2-core CPU budget of working sessions (about an hour or two per language);
 # longer runs are expected to help, see the model cards for what was measured.
