@@ -7,6 +7,7 @@ Steps (each reads only the corpora folder and writes under ``.train/``):
 ``mwt``       multi-word-token expander (pl only; others have no MWTs)
 ``lemma``     lemmatizer (``run_lemma --no_charlm --no_pos``, gold lemmas)
 ``vectors``   word2vec on the language's raw text → Stanza pretrain ``.pt``
+``charlm``    forward + backward character LMs on raw text (only where the recipe has one)
 ``ner``       NER tagger (``stanza.models.ner_tagger``)
 ``ship``      copy the models into ``analysis/models/<lang>/`` and write ``model.json``
 ``all``       every step above, in order
@@ -32,7 +33,7 @@ from training import steps
 from training.paths import LANGS, NER_SHORTNAMES, SHORTNAMES, corpora_dir, work_dir
 from training.recipes import RECIPES, ner_save_names
 
-STEPS = ("prepare", "tokenize", "mwt", "lemma", "vectors", "ner", "ship")
+STEPS = ("prepare", "tokenize", "mwt", "lemma", "vectors", "charlm", "ner", "ship")
 #: Steps run only when named (not part of ``all``).
 EXTRA_STEPS = ("restore", "card")
 
@@ -98,6 +99,10 @@ def trained_on(lang: str, work: Path) -> dict[str, object]:
         "ner_dev_sentences": _count_sentences(work / "data" / "ner" / dev_file),
         "word_vectors": "word2vec skip-gram on the language's raw corpus text"
         if recipe.ner_vectors else None,
+        "character_lm": (f"forward + backward {recipe.charlm_hidden_dim}-unit LSTM, "
+                         f"{recipe.charlm_epochs} epoch(s) over ro_news (title, description, "
+                         "text; every 100th article held out for dev perplexity)")
+        if recipe.charlm_hidden_dim else None,
     }
 
 
@@ -115,17 +120,25 @@ def work_files(lang: str, work: Path) -> dict[str, Path | None]:
     -------
     dict
         ``tokenize``, ``mwt``, ``lemma``, ``ner`` (the recipe's last NER run, before
-        compaction) and ``pretrain`` paths; None for a model the recipe does not make.
+        compaction), ``pretrain``, ``forward_charlm`` and ``backward_charlm`` paths; None
+        for a model the recipe does not make.
     """
+    from training.charlm import charlm_path
+
     recipe = RECIPES[lang]
     saved = work / "saved_models"
     short = SHORTNAMES[lang]
+    charlm = {
+        f"{d}_charlm": charlm_path(lang, d, workdir=work) if recipe.charlm_hidden_dim else None
+        for d in ("forward", "backward")
+    }
     return {
         "tokenize": saved / "tokenize" / f"{short}_tokenizer.pt",
         "mwt": saved / "mwt" / f"{short}_mwt_expander.pt" if lang in steps.MWT_LANGS else None,
         "lemma": saved / "lemma" / f"{short}_nocharlm_lemmatizer.pt",
         "ner": saved / "ner" / ner_save_names(lang, recipe)[-1],
         "pretrain": work / "vectors" / f"{lang}_w2v.pt" if recipe.ner_vectors else None,
+        **charlm,
     }
 
 
@@ -201,6 +214,14 @@ def run_step(step: str, lang: str, corpora: Path, work: Path, *, from_run: int =
             from training.vectors import train_vectors
 
             train_vectors(lang, corpora=corpora, workdir=work)
+    elif step == "charlm":
+        if recipe.charlm_hidden_dim:
+            from training.charlm import train_charlm, write_charlm_text
+
+            write_charlm_text(lang, corpora=corpora, workdir=work)
+            for direction in ("forward", "backward"):
+                train_charlm(lang, direction, hidden_dim=recipe.charlm_hidden_dim,
+                             epochs=recipe.charlm_epochs, workdir=work)
     elif step == "ner":
         runs = ner_runs(lang, work / "saved_models")
         if not 1 <= from_run <= len(runs):
@@ -210,12 +231,15 @@ def run_step(step: str, lang: str, corpora: Path, work: Path, *, from_run: int =
             if runs[0]["continue_from"] is None:
                 raise ValueError("the first NER run starts from scratch; it takes no start model")
             runs[0]["continue_from"] = Path(start_model)
+        files = work_files(lang, work)
+        charlm = files["forward_charlm"], files["backward_charlm"]
         for run in runs:
             steps.train_ner(
                 lang,
                 workdir=work,
                 eval_interval=recipe.ner_eval_interval,
-                pretrain=work_files(lang, work)["pretrain"],
+                pretrain=files["pretrain"],
+                charlm=charlm if all(charlm) else None,
                 extra=recipe.ner_extra,
                 **run,
             )

@@ -67,8 +67,9 @@ def render_card(lang: str, dest: Path | None = None) -> str:
                       f"{meta['version']}", ""]
     out += [
         "Trained here with Stanza's own trainers (Stanza "
-        f"{meta['stanza_version']}, torch {meta['torch_version']}, CPU only, no charLM, "
-        "no downloads). Loaded by `analysis.models` with `download_method=None`.", "",
+        f"{meta['stanza_version']}, torch {meta['torch_version']}, CPU only, "
+        + ("own character LM, " if meta["files"].get("forward_charlm") else "no charLM, ")
+        + "no downloads). Loaded by `analysis.models` with `download_method=None`.", "",
         "## Files", "", "| key | file | size |", "|---|---|---:|",
     ]
     for key, name in meta["files"].items():
@@ -95,6 +96,9 @@ def render_card(lang: str, dest: Path | None = None) -> str:
         f"python -m training lemma --lang {lang}      # {recipe.lemma_epochs} epochs",
         f"python -m training vectors --lang {lang}" if recipe.ner_vectors else
         "# (no word vectors)",
+        *([f"python -m training charlm --lang {lang}     # forward + backward, "
+           f"{recipe.charlm_hidden_dim} units, {recipe.charlm_epochs} epoch(s)"]
+          if recipe.charlm_hidden_dim else []),
         f"python -m training ner --lang {lang}        # {recipe.ner_steps} steps, batch 32, "
         f"dev every {recipe.ner_eval_interval}",
         *([f"#   training data: {recipe.ner_train_repeat} copies of the {lang} sentences + "

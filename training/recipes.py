@@ -59,6 +59,12 @@ class Recipe:
     ner_max_delta : int or None
         Keep at most this many delta-embedding rows in the shipped NER model
         (:func:`training.compact.compact_ner`; None = all).
+    charlm_hidden_dim : int
+        Units of the forward and backward character LMs trained on raw text
+        (:mod:`training.charlm`) and read by every NER run; 0 = no character LM (the
+        tagger learns its own character model).
+    charlm_epochs : int
+        Passes of each character LM over its raw text.
     """
 
     tokenizer_steps: int = 3000
@@ -78,6 +84,8 @@ class Recipe:
     ner_adapt_copies: int = 2
     ner_adapt_lr: float | None = None
     ner_max_delta: int | None = None
+    charlm_hidden_dim: int = 0
+    charlm_epochs: int = 1
 
     def continue_rates(self) -> tuple[float | None, ...]:
         """The starting learning rate of each continuation (None: the saved one)."""

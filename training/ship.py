@@ -23,6 +23,8 @@ SHIPPED_NAMES = {
     "lemma": "lemma.pt",
     "ner": "ner.pt",
     "pretrain": "pretrain.pt",
+    "forward_charlm": "forward_charlm.pt",
+    "backward_charlm": "backward_charlm.pt",
     "common_words": "common_words.txt",
 }
 
@@ -53,7 +55,8 @@ def ship(
     lang : str
         pl, lt or ro.
     models : dict
-        Paths by key (tokenize, mwt, lemma, ner, pretrain); None or missing = not used.
+        Paths by key (tokenize, mwt, lemma, ner, pretrain, forward_charlm, backward_charlm,
+        common_words); None or missing = not used.
     trained_on : dict
         Corpus names and sizes for ``model.json``.
     dev_scores : dict, optional
@@ -92,8 +95,6 @@ def ship(
             raise ValueError(f"{src} is {size / 2**20:.1f} MiB, over the 16 MiB limit")
         _copy_atomic(Path(src), dest / name)
         files[key] = name
-    files["forward_charlm"] = None
-    files["backward_charlm"] = None
     meta = {
         "lang": lang,
         "version": version or dt.date.today().strftime("%Y.%m.%d"),
@@ -146,7 +147,8 @@ def restore(lang: str, targets: dict[str, Path | None], *, src: Path | None = No
     lang : str
         pl, lt or ro.
     targets : dict
-        Work-folder path by key (``tokenize``, ``mwt``, ``lemma``, ``pretrain``; None or
+        Work-folder path by key (``tokenize``, ``mwt``, ``lemma``, ``pretrain``,
+        ``forward_charlm``, ``backward_charlm``; None or
         missing = skip; other keys are ignored).
     src : Path, optional
         Shipped folder (default ``analysis/models/<lang>``).
@@ -163,7 +165,7 @@ def restore(lang: str, targets: dict[str, Path | None], *, src: Path | None = No
     """
     src = src or shipped_dir(lang)
     written = []
-    for key in ("tokenize", "mwt", "lemma", "pretrain"):
+    for key in ("tokenize", "mwt", "lemma", "pretrain", "forward_charlm", "backward_charlm"):
         target = targets.get(key)
         if target is None:
             continue

@@ -358,8 +358,9 @@ def train_ner(
     continue_from: Path | None = None,
     lr: float | None = None,
     dataset: str = "",
+    charlm: tuple[Path, Path] | None = None,
 ) -> Path:
-    """Train the NER tagger with ``stanza.models.ner_tagger`` (no charLM).
+    """Train the NER tagger with ``stanza.models.ner_tagger``.
 
     Parameters
     ----------
@@ -390,6 +391,10 @@ def train_ner(
     dataset : str
         Which prepared files to train and select on: ``""`` the standard ones,
         ``"adapt"`` the adaptation files (see :func:`prepare_ner`).
+    charlm : (Path, Path), optional
+        Forward and backward character LM (:mod:`training.charlm`); without them the
+        tagger learns its own character model (``--no_charlm`` is not needed: the
+        tagger has no default charLM to download).
 
     Returns
     -------
@@ -420,6 +425,11 @@ def train_ner(
         args.extend(["--finetune", "--finetune_load_name", str(continue_from)])
     elif lr is not None:
         args.extend(["--lr", str(lr)])
+    if charlm is not None:
+        forward, backward = charlm
+        args.extend(["--charlm", "--charlm_shorthand", f"{lang}_charlm",
+                     "--charlm_forward_file", str(forward),
+                     "--charlm_backward_file", str(backward)])
     args.extend(extra)
     run_stanza(args, workdir)
     return save_dir / name
