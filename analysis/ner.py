@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 #: Version of the rules applied to Stanza's entities (trimming, which spans are names).
 #: Part of the NER cache key: bump it whenever those rules change, so that cached results
 #: made under the old rules are not reused.
-RULES_VERSION = 3
+RULES_VERSION = 4
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _WORDLIKE = re.compile(r"\w")
@@ -128,7 +128,7 @@ def annotate_texts(
 
         nlp = load_pipeline(spec)
         labels = spec.labels
-        common = _common_words(spec.paths.get("common_words"))
+        common = _common_words(spec.paths.get("common_words"), lang)
         batches = _batches(units, batch_size)
         if progress:
             from tqdm.auto import tqdm
@@ -140,10 +140,7 @@ def annotate_texts(
             docs = nlp.bulk_process(docs)
             for (t_idx, p_idx, offset, _), doc in zip(batch, docs, strict=True):
                 sent_next, tok_next = counters.setdefault(t_idx, [0, 0])
-                for sentence in doc.sentences:
-                    tokens = sentence.tokens
-                    if not tokens:
-                        continue
+                for tokens, ents in _joined_sentences(doc.sentences):
                     tok_index = {id(tok): tok_next + i for i, tok in enumerate(tokens)}
                     sentence_rows.append({
                         "text_idx": t_idx,
@@ -160,8 +157,10 @@ def annotate_texts(
                             if _WORDLIKE.search(tok.text)
                         ),
                     })
-                    for ent in sentence.ents:
-                        ent_tokens = _cut_apposition(_trim_common(ent.tokens, common, tokens))
+                    for ent_tokens, ent_type in ents:
+                        ent_tokens = _trim_edges(
+                            _cut_apposition(_trim_common(ent_tokens, common, tokens)),
+                            labels.get(ent_type))
                         ent_start, ent_end = ent_tokens[0].start_char, ent_tokens[-1].end_char
                         lemma = ""
                         for i, tok in enumerate(ent_tokens):
@@ -184,9 +183,9 @@ def annotate_texts(
                             "end_char": end,
                             "text": texts[t_idx][start:end],
                             "lemma": lemma,
-                            "label": labels.get(ent.type) if _is_name(
+                            "label": labels.get(ent_type) if _is_name(
                                 texts[t_idx][start:end], ent_tokens, common, tokens) else None,
-                            "label_native": ent.type,
+                            "label_native": ent_type,
                         })
                     sent_next += 1
                     tok_next += len(tokens)
@@ -200,12 +199,79 @@ def annotate_texts(
     return mentions, sentences
 
 
+def _is_initial(text: str) -> bool:
+    """A one-letter capital with or without its full stop ("W", "W."); not "I", which after
+    a name is mostly a regnal number ("Carol I.", "Gordian I. Pupienus a mărșăluit")."""
+    letter = text[:-1] if text.endswith(".") else text
+    return len(letter) == 1 and letter.isupper() and letter != "I"
+
+
+def _ends_with_initial(tokens: list) -> int | None:
+    """Index of the initial that ends a sentence after a capitalised word ("George W."), or
+    None. The full stop may be a token of its own, written right after the letter."""
+    last = len(tokens) - 1
+    if last >= 1 and tokens[last].text == "." and tokens[last - 1].end_char == tokens[
+            last].start_char and len(tokens[last - 1].text) == 1:
+        last -= 1
+    elif not tokens[last].text.endswith("."):
+        return None
+    if last < 1 or not _is_initial(tokens[last].text) or not tokens[last - 1].text[:1].isupper():
+        return None
+    return last
+
+
+def _joined_sentences(sentences: list) -> list[tuple[list, list[tuple[list, str]]]]:
+    """Stanza's sentences with wrong splits after an initial undone.
+
+    The tokenizers sometimes end a sentence at the initial of a name ("George W." | "Bush
+    a vizitat"): a sentence that ends with a capitalised word and an initial is joined with
+    the next one when that starts with a capital letter, and an entity ending at the initial
+    with an entity of the same type opening the next sentence becomes one entity.
+
+    Returns
+    -------
+    list of (tokens, entities)
+        Per joined sentence, its tokens and its entities as ``(tokens, type)`` pairs.
+    """
+    joined: list[tuple[list, list[tuple[list, str]]]] = []
+    initial: int | None = None  # index in the last joined sentence of its final initial
+    for sentence in sentences:
+        tokens = list(sentence.tokens)
+        if not tokens:
+            continue
+        ents = [(list(ent.tokens), ent.type) for ent in sentence.ents]
+        if initial is not None and tokens[0].text[:1].isupper():
+            prev_tokens, prev_ents = joined[-1]
+            ends = [i for i, tok in enumerate(prev_tokens[initial:], start=initial)
+                    if prev_ents and tok is prev_ents[-1][0][-1]]
+            if ends and ents and ents[0][0][0] is tokens[0] and prev_ents[-1][1] == ents[0][1]:
+                head = prev_ents.pop()[0]
+                ents[0] = (head + prev_tokens[ends[0] + 1:] + ents[0][0], ents[0][1])
+            joined[-1] = (prev_tokens + tokens, prev_ents + ents)
+        else:
+            joined.append((tokens, ents))
+        initial = _ends_with_initial(joined[-1][0])
+    return joined
+
+
+#: Romanian news is often written without ș, ț, î, â ("Stiai" for "Știai"): the ro
+#: common-word lexicon also holds each word with those letters plain. Not ă, which marks the
+#: indefinite form ("bancă" vs the definite "Banca Transilvania"); not pl and lt, where a
+#: name can lose its diacritics into a common word ("Maja" / "mają").
+_PLAIN_LETTERS = {"ro": str.maketrans("șțîâ", "stia")}
+
+
 @functools.lru_cache(maxsize=8)
-def _common_words(path: str | None) -> frozenset[str]:
+def _common_words(path: str | None, lang: str = "") -> frozenset[str]:
+    """The common-word lexicon at ``path`` (for ro, also with plain letters: see
+    :data:`_PLAIN_LETTERS`)."""
     if not path:
         return frozenset()
     with open(path, encoding="utf-8") as fh:
-        return frozenset(line.strip() for line in fh if line.strip())
+        words = {line.strip() for line in fh if line.strip()}
+    if lang in _PLAIN_LETTERS:
+        words |= {w.translate(_PLAIN_LETTERS[lang]) for w in words}
+    return frozenset(words)
 
 
 #: Romanian text comes with either cedilla or comma-below s/t (ş/ș, ţ/ț): one form for lookups.
@@ -292,6 +358,43 @@ def _cut_apposition(tokens: list) -> list:
             return head
         break
     return tokens
+
+
+#: Punctuation that never begins a name (", Javier Solana" is a tagging error).
+_SEPARATORS = frozenset(",;:.!?")
+
+
+def _trim_edges(tokens: list, label: str | None) -> list:
+    """Drop what cannot be an edge of a name from a mention.
+
+    Separator tokens at the start (", Javier Solana" -> "Javier Solana") and lower-case words
+    before a comma ("verificare și inspectare, Hans Blix" -> "Hans Blix"); for a person also
+    tokens without a letter at either end: clock times, match minutes, verse numbers
+    ("00:16 Țucudean", "Daniel Ene 40"), but not the full stop of an initial ("Anna P.") nor
+    quote marks. One token always stays.
+    """
+    start, end = 0, len(tokens)
+    while True:
+        while end - start > 1 and tokens[start].text in _SEPARATORS:
+            start += 1
+        comma = next((i for i in range(start + 1, end - 1) if tokens[i].text == ","), None)
+        if comma is None or any(ch.isupper() for t in tokens[start:comma] for ch in t.text):
+            break
+        start = comma + 1
+    if label == "PER":
+        while end - start > 1 and _letterless(tokens[start]):
+            start += 1
+        while end - start > 1 and _letterless(tokens[end - 1]) and not (
+                tokens[end - 1].text == "." and _is_initial(tokens[end - 2].text)
+                and tokens[end - 2].end_char == tokens[end - 1].start_char):
+            end -= 1  # the full stop of an initial stays ("Anna P.")
+    return tokens[start:end]
+
+
+def _letterless(token) -> bool:
+    """A token without a letter that is no quote mark (those are left to
+    :func:`_strip_stray_quotes`, which keeps a pair)."""
+    return token.text not in _QUOTES and not any(ch.isalpha() for ch in token.text)
 
 
 #: Quote marks that the tokenizer sometimes leaves attached to a name ("Europa”").

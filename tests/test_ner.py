@@ -6,10 +6,13 @@ import pytest
 
 from analysis.corpus import load_corpus
 from analysis.ner import (
+    _common_words,
     _cut_apposition,
     _is_name,
+    _joined_sentences,
     _strip_stray_quotes,
     _trim_common,
+    _trim_edges,
     annotate_texts,
     lexicon_key,
     split_paragraphs,
@@ -78,6 +81,18 @@ def test_is_name(sentence, span, is_name):
     assert lexicon_key("Preşedintele") == "președintele"
 
 
+def test_ro_lexicon_matches_words_written_without_diacritics(tmp_path):
+    path = tmp_path / "common_words.txt"
+    path.write_text("știai\nînsă\nbancă\nmają\n", encoding="utf-8")
+    ro = _common_words(str(path), "ro")
+    assert {"știai", "stiai", "însă", "insă", "bancă"} <= ro
+    assert "banca" not in ro  # ă marks a form of its own: "Banca Transilvania" is a name
+    opening = _Tok("Stiai")
+    assert _is_name("Stiai", [opening], ro, [opening, _Tok("ca")]) is False
+    pl = _common_words(str(path), "pl")
+    assert "maja" not in pl and "mają" in pl
+
+
 class _SpacedTok(_Tok):
     def __init__(self, text, start_char):
         super().__init__(text)
@@ -111,6 +126,25 @@ def test_cut_apposition(text, splits, kept):
     assert " ".join(t.text for t in _cut_apposition(_tokens(text, splits))) == kept
 
 
+@pytest.mark.parametrize(("text", "splits", "label", "kept"), [
+    (", Javier Solana", ", Javier Solana", "PER", "Javier Solana"),
+    ("; Hodovanski", "; Hodovanski", "ORG", "Hodovanski"),  # any label
+    ("verificare și inspectare, Hans Blix", "verificare și inspectare , Hans Blix", "PER",
+     "Hans Blix"),
+    ("Asociației Alex, Radu", "Asociației Alex , Radu", "ORG", "Asociației Alex , Radu"),
+    ("00:16 Țucudean", "00:16 Țucudean", "PER", "Țucudean"),
+    ("Daniel Ene 40", "Daniel Ene 40", "PER", "Daniel Ene"),
+    ("„Aurel Vlaicu”", "„ Aurel Vlaicu ”", "PER", "„ Aurel Vlaicu ”"),  # quotes: elsewhere
+    ("Anna P.", "Anna P .", "PER", "Anna P ."),  # the full stop of an initial
+    ("HenkvD.", "HenkvD .", "PER", "HenkvD"),
+    ("Armatei 4", "Armatei 4", "ORG", "Armatei 4"),  # numbers stay in other names
+    ("10 Downing Street", "10 Downing Street", "LOC", "10 Downing Street"),
+    ("1989", "1989", "PER", "1989"),  # one token always stays
+])
+def test_trim_edges(text, splits, label, kept):
+    assert " ".join(t.text for t in _trim_edges(_tokens(text, splits), label)) == kept
+
+
 @pytest.mark.parametrize(("text", "span", "lemma", "kept", "kept_lemma"), [
     ("w Europa” i", "Europa”", "Europa”", "Europa", "Europa"),
     ("dr „Bine", "„Bine", "„bine", "Bine", "bine"),
@@ -125,6 +159,61 @@ def test_strip_stray_quotes(text, span, lemma, kept, kept_lemma):
     assert (text[s:e], lem) == (kept, kept_lemma)
 
 
+class _Ent:
+    def __init__(self, tokens, type_):
+        self.tokens, self.type = tokens, type_
+
+
+class _Sent:
+    def __init__(self, tokens, ents=()):
+        self.tokens = tokens
+        self.ents = [_Ent(tokens[a:b], t) for a, b, t in ents]
+
+
+def _split(text: str, splits: str, ents: list[list[tuple[int, int, str]]]) -> list[_Sent]:
+    """Sentences of ``text``: ``splits`` has them separated by `` | ``; ``ents`` per sentence
+    as token ranges with a type."""
+    tokens = _tokens(text, splits.replace(" | ", " "))
+    sents, pos = [], 0
+    for part, part_ents in zip(splits.split(" | "), ents, strict=True):
+        n = len(part.split())
+        sents.append(_Sent(tokens[pos:pos + n], part_ents))
+        pos += n
+    return sents
+
+
+@pytest.mark.parametrize(("text", "splits", "ents", "sentences", "names"), [
+    # split after a middle initial, the dot a token of its own: one sentence, one name
+    ("Președintele George W. Bush a vizitat.", "Președintele George W . | Bush a vizitat .",
+     [[(1, 3, "PER")], [(0, 1, "PER")]], 1, ["George W . Bush"]),
+    # the initial with its dot as one token
+    ("Michael J. Fox a venit.", "Michael J. | Fox a venit .",
+     [[(0, 2, "PER")], [(0, 1, "PER")]], 1, ["Michael J. Fox"]),
+    # joined, but the entities differ in type: both kept apart
+    ("Ion C. Dinamo a câștigat.", "Ion C. | Dinamo a câștigat .",
+     [[(0, 2, "PER")], [(0, 1, "ORG")]], 1, ["Ion C.", "Dinamo"]),
+    # "I" after a name is a regnal number: a real sentence end
+    ("Gordian I. Pupienus a plecat.", "Gordian I . | Pupienus a plecat .",
+     [[(0, 2, "PER")], [(0, 1, "PER")]], 2, ["Gordian I", "Pupienus"]),
+    # a lower-case word before the letter: no initial ("vitamina C.")
+    ("Ia vitamina C. Apoi pleacă.", "Ia vitamina C. | Apoi pleacă .", [[], []], 2, []),
+    # the next sentence starts in lower case: not joined
+    ("Ion C. și el.", "Ion C. | și el .", [[(0, 2, "PER")], []], 2, ["Ion C."]),
+    # an ordinary full stop
+    ("Putin a venit. Bush a plecat.", "Putin a venit . | Bush a plecat .",
+     [[(0, 1, "PER")], [(0, 1, "PER")]], 2, ["Putin", "Bush"]),
+])
+def test_joined_sentences(text, splits, ents, sentences, names):
+    joined = _joined_sentences(_split(text, splits, ents))
+    assert len(joined) == sentences
+    assert sum(len(toks) for toks, _ in joined) == len(splits.replace(" | ", " ").split())
+    assert [" ".join(t.text for t in toks) for _, e in joined for toks, _ in e] == names
+
+
+def test_joined_sentences_skips_empty_sentences():
+    assert _joined_sentences([_Sent([])]) == []
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("lang", "text", "expected"), [
     ("pl", "Władimir Putin spotkał się w Moskwie z Aleksandrem Łukaszenką.",
@@ -133,6 +222,9 @@ def test_strip_stray_quotes(text, span, lemma, kept, kept_lemma):
      {("Vladimiras Putinas", "PER"), ("Aleksandru Lukašenka", "PER")}),
     ("ro", "Președintele rus Vladimir Putin l-a primit pe Alexander Lukașenko la Moscova.",
      {("Vladimir Putin", "PER"), ("Alexander Lukașenko", "PER"), ("Moscova", "LOC")}),
+    # the ro tokenizer ends a sentence at "W."; the split is undone
+    ("ro", "Președintele George W. Bush a vizitat Bucureștiul.",
+     {("George W. Bush", "PER"), ("Bucureștiul", "LOC")}),
 ])
 def test_tag_texts_finds_people_and_places(lang, text, expected):
     mentions = tag_texts(["", text], lang)

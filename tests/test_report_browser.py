@@ -124,12 +124,17 @@ def probe_report(report: Path, workdir: Path) -> tuple[dict, list[str]]:
     assert page.count("<head>\n") == 1
     probed = workdir / "probed.html"
     probed.write_text(page.replace("<head>\n", "<head>\n" + PROBE, 1), encoding="utf-8")
-    proc = subprocess.run(
-        [*_chromium_args(binary, workdir / "profile-dom"), "--window-size=1280,4000",
-         "--dump-dom", probed.as_uri()],
-        capture_output=True, text=True, timeout=180, check=False,
-    )  # fmt: skip
-    match = re.search(r'<pre id="__probe">(.*?)</pre>', proc.stdout, re.S)
+    # Chromium has been seen to exit with rc=1 before the page loaded (once, in a CI run on
+    # a loaded machine); a second start with a fresh profile tells that from a broken page.
+    for attempt in range(2):
+        proc = subprocess.run(
+            [*_chromium_args(binary, workdir / f"profile-dom-{attempt}"),
+             "--window-size=1280,4000", "--dump-dom", probed.as_uri()],
+            capture_output=True, text=True, timeout=180, check=False,
+        )  # fmt: skip
+        match = re.search(r'<pre id="__probe">(.*?)</pre>', proc.stdout, re.S)
+        if match:
+            break
     assert match, f"probe did not report (rc={proc.returncode}): {proc.stderr[-2000:]}"
     console = [line for line in proc.stderr.splitlines() if ":CONSOLE" in line]
     return json.loads(html.unescape(match.group(1))), console

@@ -14,7 +14,7 @@ from training.recipes import RECIPES, Recipe
 @pytest.fixture
 def ro_recipe(monkeypatch):
     recipe = Recipe(ner_steps=100, ner_continue_steps=(200, 300), ner_continue_lr=(None, 0.03),
-                    ner_adapt_steps=(400, 500), ner_adapt_lr=0.02)
+                    ner_adapt_steps=(400, 500), ner_adapt_lr=(0.02, 0.01))
     monkeypatch.setitem(RECIPES, "ro", recipe)
     return recipe
 
@@ -28,7 +28,7 @@ def test_ner_runs_chain_each_run_to_the_one_before(ro_recipe, tmp_path):
     assert runs[0]["continue_from"] is None
     assert [r["continue_from"].name for r in runs[1:]] == [
         "ro_ner.pt", "ro_ner_continued.pt", "ro_ner_continued2.pt", "ro_ner_adapted.pt"]
-    assert [r["lr"] for r in runs] == [None, None, 0.03, 0.02, 0.02]
+    assert [r["lr"] for r in runs] == [None, None, 0.03, 0.02, 0.01]
     assert [r["dataset"] for r in runs] == ["", "", "", "adapt", "adapt"]
 
 

@@ -167,7 +167,8 @@ def ner_runs(lang: str, saved: Path) -> list[dict[str, Any]]:
                  dataset="")]
     later = [(n, lr, "") for n, lr in zip(recipe.ner_continue_steps, recipe.continue_rates(),
                                           strict=True)]
-    later += [(n, recipe.ner_adapt_lr, "adapt") for n in recipe.ner_adapt_steps]
+    later += [(n, lr, "adapt") for n, lr in zip(recipe.ner_adapt_steps, recipe.adapt_rates(),
+                                                  strict=True)]
     for i, (n_steps, lr, dataset) in enumerate(later, start=1):
         runs.append(dict(max_steps=n_steps, save_name=names[i],
                          continue_from=saved / "ner" / names[i - 1], lr=lr, dataset=dataset))

@@ -108,10 +108,11 @@ def render_card(lang: str, dest: Path | None = None) -> str:
         *[f"#   then {n} more steps from the best model so far (--finetune"
           + (f", learning rate {lr}" if lr is not None else "") + ")"
           for n, lr in zip(recipe.ner_continue_steps, recipe.continue_rates(), strict=True)],
-        *[f"#   then {n} steps of adaptation from the best model so far (--finetune, "
-          f"learning rate {recipe.ner_adapt_lr}): training data + "
+        *[f"#   then {n} steps of adaptation from the best model so far (--finetune"
+          + (f", learning rate {lr}" if lr is not None else "") + "): training data + "
           f"{recipe.ner_adapt_copies} copies of the even-id half of RONEC v2 valid, "
-          "selected on the odd-id half" for n in recipe.ner_adapt_steps],
+          "selected on the odd-id half"
+          for n, lr in zip(recipe.ner_adapt_steps, recipe.adapt_rates(), strict=True)],
         *([f"#   ship keeps {recipe.ner_max_delta} delta-embedding rows (training.compact)"]
           if recipe.ner_max_delta else []),
         f"python -m training ship --lang {lang}",

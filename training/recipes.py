@@ -48,14 +48,16 @@ class Recipe:
         sentences do not outweigh them).
     ner_adapt_steps : tuple of int
         Steps of the last NER runs, each continuing from the best model of the run before
-        (fresh optimizer, ``ner_adapt_lr``), on the training data plus ``ner_adapt_copies``
-        copies of the even-id half of RONEC v2 valid (the conventions of the held-out RONEC
-        v2 test; RONEC v1 differs), selecting on the odd-id half (ro only; empty = none).
+        (fresh optimizer, learning rates ``ner_adapt_lr``), on the training data plus
+        ``ner_adapt_copies`` copies of the even-id half of RONEC v2 valid (the conventions of
+        the held-out RONEC v2 test; RONEC v1 differs), selecting on the odd-id half (ro
+        only; empty = none).
         Dev scores are then measured on that half.
     ner_adapt_copies : int
         Copies of the even-id half in the adaptation runs' training data.
-    ner_adapt_lr : float or None
-        Starting learning rate of each adaptation run (None = the saved one).
+    ner_adapt_lr : tuple of float or None
+        Starting learning rate of each adaptation run (same length as ``ner_adapt_steps``;
+        None = the saved one); empty = all None.
     ner_max_delta : int or None
         Keep at most this many delta-embedding rows in the shipped NER model
         (:func:`training.compact.compact_ner`; None = all).
@@ -82,7 +84,7 @@ class Recipe:
     ner_train_repeat: int = 1
     ner_adapt_steps: tuple[int, ...] = ()
     ner_adapt_copies: int = 2
-    ner_adapt_lr: float | None = None
+    ner_adapt_lr: tuple[float | None, ...] = ()
     ner_max_delta: int | None = None
     charlm_hidden_dim: int = 0
     charlm_epochs: int = 1
@@ -90,6 +92,10 @@ class Recipe:
     def continue_rates(self) -> tuple[float | None, ...]:
         """The starting learning rate of each continuation (None: the saved one)."""
         return self.ner_continue_lr or (None,) * len(self.ner_continue_steps)
+
+    def adapt_rates(self) -> tuple[float | None, ...]:
+        """The starting learning rate of each adaptation run (None: the saved one)."""
+        return self.ner_adapt_lr or (None,) * len(self.ner_adapt_steps)
 
 
 # Sized for the 2-core CPU budget of working sessions (about an hour or two per language);
@@ -101,7 +107,8 @@ RECIPES: dict[str, Recipe] = {
     "lt": Recipe(tokenizer_steps=1000, lemma_epochs=6, ner_steps=4000, ner_eval_interval=250,
                  ner_transfer=6000, ner_train_repeat=4),
     "ro": Recipe(tokenizer_steps=1000, lemma_epochs=12, ner_steps=3000,
-                 ner_continue_steps=(4000,), ner_adapt_steps=(4000, 4000), ner_adapt_lr=0.02),
+                 ner_continue_steps=(4000,), ner_adapt_steps=(4000, 4000, 3000),
+                 ner_adapt_lr=(0.02, 0.02, 0.01)),
 }
 
 
