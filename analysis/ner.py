@@ -206,12 +206,17 @@ def _is_initial(text: str) -> bool:
     return len(letter) == 1 and letter.isupper() and letter != "I"
 
 
+def _is_initial_stop(letter, token) -> bool:
+    """Whether ``token`` is the full stop of the initial ``letter``, written right after it."""
+    return (token.text == "." and letter.end_char == token.start_char
+            and _is_initial(letter.text))
+
+
 def _ends_with_initial(tokens: list) -> int | None:
     """Index of the initial that ends a sentence after a capitalised word ("George W."), or
     None. The full stop may be a token of its own, written right after the letter."""
     last = len(tokens) - 1
-    if last >= 1 and tokens[last].text == "." and tokens[last - 1].end_char == tokens[
-            last].start_char and len(tokens[last - 1].text) == 1:
+    if last >= 1 and _is_initial_stop(tokens[last - 1], tokens[last]):
         last -= 1
     elif not tokens[last].text.endswith("."):
         return None
@@ -242,11 +247,13 @@ def _joined_sentences(sentences: list) -> list[tuple[list, list[tuple[list, str]
         ents = [(list(ent.tokens), ent.type) for ent in sentence.ents]
         if initial is not None and tokens[0].text[:1].isupper():
             prev_tokens, prev_ents = joined[-1]
-            ends = [i for i, tok in enumerate(prev_tokens[initial:], start=initial)
-                    if prev_ents and tok is prev_ents[-1][0][-1]]
-            if ends and ents and ents[0][0][0] is tokens[0] and prev_ents[-1][1] == ents[0][1]:
+            # where the last entity ends, if at the initial or after it
+            end = next((i for i in range(initial, len(prev_tokens))
+                        if prev_ents and prev_tokens[i] is prev_ents[-1][0][-1]), None)
+            if end is not None and ents and ents[0][0][0] is tokens[0] \
+                    and prev_ents[-1][1] == ents[0][1]:
                 head = prev_ents.pop()[0]
-                ents[0] = (head + prev_tokens[ends[0] + 1:] + ents[0][0], ents[0][1])
+                ents[0] = (head + prev_tokens[end + 1:] + ents[0][0], ents[0][1])
             joined[-1] = (prev_tokens + tokens, prev_ents + ents)
         else:
             joined.append((tokens, ents))
@@ -384,9 +391,8 @@ def _trim_edges(tokens: list, label: str | None) -> list:
     if label == "PER":
         while end - start > 1 and _letterless(tokens[start]):
             start += 1
-        while end - start > 1 and _letterless(tokens[end - 1]) and not (
-                tokens[end - 1].text == "." and _is_initial(tokens[end - 2].text)
-                and tokens[end - 2].end_char == tokens[end - 1].start_char):
+        while (end - start > 1 and _letterless(tokens[end - 1])
+               and not _is_initial_stop(tokens[end - 2], tokens[end - 1])):
             end -= 1  # the full stop of an initial stays ("Anna P.")
     return tokens[start:end]
 

@@ -150,12 +150,13 @@ EXPERIMENTS: dict[str, list[dict[str, str]]] = {
          "score": "73.7 / 73.9 / 74.0 / 73.8 / 74.2 / 74.1"},
         {"setting": "second vs third adaptation (session 6 rules for both; pipeline / "
          "lower-case included / vs capitalised gold)", "dev": "RONEC v2 valid, odd-id half",
-         "measure": "micro F1 (tag_texts)", "score": "58.80 / 68.62 / 68.66 vs 59.23 / 69.26 / 69.23"},
+         "measure": "micro F1 (tag_texts)",
+         "score": "58.80 / 68.62 / 68.66 vs 59.23 / 69.26 / 69.23"},
         {"setting": "session 6 rules on the second adaptation model: a sentence split at a "
          "middle initial joined, the lexicon matching words without ș/ț/î/â (one spurious "
          "\"Stiai\" gone), then separators and lower-case words before a comma trimmed from "
          "the start of a mention and letterless edge tokens from a person (\", Javier "
-         "Solana\", \"Daniel Ene 40\": 13 more exact spans)", "dev": "RONEC v2 valid, odd-id half",
+         "Solana\", \"Daniel Ene 40\")", "dev": "RONEC v2 valid, odd-id half",
          "measure": "micro F1 (tag_texts)", "score": "58.22 / 68.14 / 67.98 → 58.25 / 68.15 / "
          "68.01 → 58.80 / 68.62 / 68.66"},
         {"setting": "character LM (session 5, `python -m training charlm`): forward + backward "
