@@ -3,7 +3,7 @@
 Quick start::
 
     import analysis
-    result = analysis.run()              # the sample corpus in data/sample
+    result = analysis.run()              # the sample corpus shipped with the package
     result.entities.head()
 
 Heavy dependencies (stanza, torch) load only when NER runs.
@@ -11,26 +11,12 @@ Heavy dependencies (stanza, torch) load only when NER runs.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 __version__ = "0.1.0"
 
-if TYPE_CHECKING:
-    from analysis.result import RunResult
+from analysis.corpus import load_corpus  # noqa: E402
+from analysis.errors import NothingProcessedError, OptionError, SetupError  # noqa: E402
+from analysis.pipeline import run  # noqa: E402
+from analysis.result import RunResult  # noqa: E402
 
-
-def run(*args: Any, **kwargs: Any) -> RunResult:
-    """Run the main job; see :func:`analysis.pipeline.run`."""
-    from analysis.pipeline import run as _run
-
-    return _run(*args, **kwargs)
-
-
-def load_corpus(*args: Any, **kwargs: Any):
-    """Read a corpus; see :func:`analysis.corpus.load_corpus`."""
-    from analysis.corpus import load_corpus as _load
-
-    return _load(*args, **kwargs)
-
-
-__all__ = ["__version__", "run", "load_corpus"]
+__all__ = ["__version__", "run", "load_corpus", "RunResult", "SetupError", "OptionError",
+           "NothingProcessedError"]

@@ -57,8 +57,10 @@ _COLUMN_ALIASES = {
 
 
 def default_corpus() -> Path:
-    """The sample corpus shipped in ``data/sample`` of the repository."""
-    return Path(__file__).resolve().parent.parent / "data" / "sample"
+    """The sample corpus shipped with the package (``analysis/_data/sample``)."""
+    from analysis.resources import sample_corpus_path
+
+    return sample_corpus_path()
 
 
 def parse_header(text: str) -> tuple[dict[str, str], str]:
@@ -178,11 +180,28 @@ def _read_txt(path: Path, root: Path, encoding: str | None, max_chars: int) -> d
     return _row_from_text(doc_id, source, text, reason, meta, max_chars)
 
 
+def sniff_delimiter(path: Path, encoding: str = "utf-8") -> str:
+    """The field delimiter of a CSV file: ``,``, ``;``, tab or ``|`` (default ``,``).
+
+    Reads the first 64 KB with :class:`csv.Sniffer`; a file it cannot tell is read as
+    comma-separated.
+    """
+    import csv
+
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+        sample = handle.read(65536)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
 def _read_table(path: Path, text_column: str, encoding: str | None,
                 max_chars: int) -> list[dict]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding or "utf-8")
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding or "utf-8",
+                            sep=sniff_delimiter(path, encoding or "utf-8"))
     elif suffix in (".jsonl", ".ndjson"):
         table = pd.read_json(path, lines=True, dtype=False, encoding=encoding or "utf-8")
     else:
@@ -226,7 +245,7 @@ def load_corpus(
     ----------
     path
         Folder of ``.txt`` files, one ``.txt`` file, or a CSV/JSONL/parquet table; default the
-        sample corpus in ``data/sample``.
+        sample corpus shipped with the package.
     text_column
         Text column of a table input.
     encoding

@@ -22,14 +22,12 @@ from analysis.plotdata import resolve_level
 
 log = logging.getLogger(__name__)
 
-_S, _INT, _F, _T = "string", "Int64", "float64", "datetime64[ns]"
-
-POSITIONS_SCHEMA: dict[str, str] = {"entity_id": _S, "x": _F, "y": _F}
+POSITIONS_SCHEMA: dict[str, str] = schemas.SCHEMAS["positions"]
 
 
 def empty_positions() -> pd.DataFrame:
     """Return an empty ``positions`` table with its columns and dtypes."""
-    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in POSITIONS_SCHEMA.items()})
+    return schemas.empty("positions")
 
 
 def spring_positions(

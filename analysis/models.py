@@ -4,7 +4,8 @@ Resolution order (:func:`resolve_models`):
 
 1. an explicit model directory (our layout: ``model.json`` + ``*.pt``);
 2. the user's installed official Stanza models, only when asked (``official=True``);
-3. the models shipped in ``analysis/models/<lang>/``.
+3. the models shipped in the package (``analysis/_data/models/<lang>/``, see
+   :mod:`analysis.resources`).
 
 Loading (:func:`load_pipeline`) always passes ``download_method=None``; a missing file raises
 :class:`ModelNotFoundError` naming the language, the processor and where it looked.
@@ -21,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analysis.errors import SetupError
 from analysis.schemas import ACTOR_LABELS, SUPPORTED_LANGS
 
 logger = logging.getLogger(__name__)
 
-SHIPPED_DIR = Path(__file__).parent / "models"
 PROCESSORS = ("tokenize", "mwt", "lemma", "ner")
 #: Files of our layout; ``mwt``, the embeddings and the common-word list are optional.
 FILE_KEYS = ("tokenize", "mwt", "lemma", "ner", "pretrain", "forward_charlm", "backward_charlm",
@@ -45,7 +46,7 @@ OFFICIAL_LABEL_MAPS: dict[str, dict[str, str | None]] = {
 }
 
 
-class ModelNotFoundError(FileNotFoundError):
+class ModelNotFoundError(SetupError, FileNotFoundError):
     """A model needed for a language and processor is not where it was looked for."""
 
 
@@ -249,7 +250,34 @@ def resolve_models(
         return _spec_from_layout(lang, directory, "explicit")
     if official:
         return _spec_from_official(lang, _official_dir(stanza_dir))
-    return _spec_from_layout(lang, SHIPPED_DIR / lang, "shipped")
+    return _spec_from_layout(lang, shipped_dir() / lang, "shipped")
+
+
+def shipped_dir() -> Path:
+    """Folder of the models shipped in the package (one subfolder per language)."""
+    from analysis.resources import models_root
+
+    return models_root()
+
+
+@functools.cache
+def offline_resources_dir() -> str:
+    """A folder holding the ``resources.json`` Stanza reads even offline.
+
+    Stanza's ``Pipeline`` reads ``<dir>/resources.json`` to learn the language exists; with
+    every model path given explicitly it reads nothing else there. Writing a minimal one to a
+    private temporary folder lets any model folder (shipped or ``--model-dir``) load alike.
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="actor-networks-stanza-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    # "default" listed under tokenize: Stanza warns about an unknown default package otherwise
+    langs = {lang: {"packages": {}, "tokenize": {"default": {}}} for lang in SUPPORTED_LANGS}
+    Path(folder, "resources.json").write_text(json.dumps(langs), encoding="utf-8")
+    return folder
 
 
 @functools.lru_cache(maxsize=6)
@@ -269,8 +297,7 @@ def load_pipeline(spec: ModelSpec, *, use_gpu: bool = False):  # -> stanza.Pipel
     if spec.origin == "official":
         resources_dir = spec.directory
     else:
-        # Stanza needs a resources.json even offline; ours lists the languages only.
-        resources_dir = str(SHIPPED_DIR)
+        resources_dir = offline_resources_dir()
         kwargs["lemma_pos"] = False
         kwargs["tokenize_pretokenized"] = False
     logger.info("loading Stanza %s models (%s, %s)", spec.lang, spec.origin, spec.version)

@@ -582,9 +582,7 @@ def _majority_casing(base: pd.Series, langs: pd.Series) -> pd.Series:
     return pd.Series(best.reindex(keys).to_numpy(), index=base.index, dtype="string")
 
 
-def _default_gazetteer() -> Callable[[str], float] | None:
-    try:
-        from analysis import identity
-    except ImportError:  # pragma: no cover - identity is part of the package
-        return None
-    return getattr(identity, "gazetteer_rank", None)
+def _default_gazetteer() -> Callable[[str], float]:
+    from analysis.names import gazetteer_rank
+
+    return gazetteer_rank

@@ -6,12 +6,9 @@ with ``out``, writes them (parquet + CSV), the GEXF network, a manifest and a su
 
 from __future__ import annotations
 
-import io
-import json
 import logging
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,31 +19,116 @@ from analysis.cache import NerCache, default_cache_dir
 from analysis.comention import DEFAULT_WINDOW, comention_table, comentions_over_time
 from analysis.corpus import DEFAULT_MAX_CHARS, corpus_fingerprint, default_corpus, load_corpus
 from analysis.dates import resolve_dates
+from analysis.errors import OptionError, SetupError
 from analysis.langid import detect_languages
 from analysis.models import ModelSpec, resolve_models
-from analysis.networks import build_graph, dynamic_graph, node_table
-from analysis.result import RunResult
+from analysis.networks import build_graph, node_table
+from analysis.output import prepare_out_dir, write_outputs
+from analysis.result import RunResult, summary_text
 
 logger = logging.getLogger(__name__)
 
 PROCESSABLE = ("ok", "truncated")
-DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "actors.csv"
+NETWORK_WEIGHTS = ("n", "jaccard", "dice", "pmi", "npmi", "llr")
 
 
 def read_registry(registry: str | os.PathLike[str] | pd.DataFrame | None) -> pd.DataFrame | None:
-    """Resolve the ``registry`` option: ``"default"``, ``"none"``/``None``, a path or a table."""
+    """Resolve the ``registry`` option: ``"default"``, ``"none"``/``None``, a path or a table.
+
+    Raises
+    ------
+    OptionError
+        A registry file that does not exist or is not a valid registry.
+    """
     from analysis.identity import validate_registry
+    from analysis.resources import default_registry_path
 
     if registry is None or (isinstance(registry, str) and registry.lower() == "none"):
         return None
-    if isinstance(registry, pd.DataFrame):
-        return validate_registry(registry)
-    path = DEFAULT_REGISTRY if registry == "default" else Path(registry)
-    if not path.is_file():
-        if registry == "default":
-            return None
-        raise FileNotFoundError(f"actor registry not found: {path}")
-    return validate_registry(pd.read_csv(path, dtype=str, keep_default_na=False))
+    try:
+        if isinstance(registry, pd.DataFrame):
+            return validate_registry(registry)
+        path = default_registry_path() if registry == "default" else Path(registry)
+        if not path.is_file():
+            raise OptionError(f"actor registry not found: {path}", option="registry")
+        return validate_registry(pd.read_csv(path, dtype=str, keep_default_na=False))
+    except (KeyError, ValueError) as err:
+        if isinstance(err, OptionError):
+            raise
+        raise OptionError(f"bad actor registry: {err}", option="registry") from err
+
+
+def check_options(**options: Any) -> dict[str, Any]:
+    """Validate the options of :func:`run` before any work; return them unchanged.
+
+    Raises
+    ------
+    OptionError
+        Naming the option (its :func:`run` keyword) and the accepted values.
+    """
+    from pandas.tseries.frequencies import to_offset
+
+    try:
+        to_offset(options["freq"])
+    except (ValueError, TypeError) as err:
+        raise OptionError(f"unknown calendar frequency {options['freq']!r} (use MS for months, "
+                          "W-MON for weeks, D for days, QS, YS)", option="freq") from err
+    if options["network_level"] not in schemas.COMENTION_LEVELS:
+        raise OptionError(f"network level must be one of {', '.join(schemas.COMENTION_LEVELS)}",
+                          option="network_level")
+    if options["network_weight"] not in NETWORK_WEIGHTS:
+        raise OptionError(f"network weight must be one of {', '.join(NETWORK_WEIGHTS)}",
+                          option="network_weight")
+    for name, low in (("window", 2), ("max_chars", 1), ("batch_size", 1)):
+        value = options[name]
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            raise OptionError(f"{name} must be an integer >= {low}, not {value!r}", option=name)
+    n_topics = options["n_topics"]
+    if n_topics is not None and (not isinstance(n_topics, int) or n_topics < 2):
+        raise OptionError(f"n_topics must be an integer >= 2, not {n_topics!r}",
+                          option="n_topics")
+    if options["encoding"] is not None:
+        import codecs
+
+        try:
+            codecs.lookup(options["encoding"])
+        except LookupError as err:
+            raise OptionError(f"unknown encoding {options['encoding']!r}",
+                              option="encoding") from err
+    model_dir = options["model_dir"]
+    if model_dir is not None and not Path(model_dir).is_dir():
+        raise OptionError(f"model folder not found: {model_dir}", option="model_dir")
+    return options
+
+
+def open_cache(cache_dir: str | os.PathLike[str] | None) -> Path | None:
+    """The NER cache folder to use, or ``None``: an unwritable cache warns and is skipped."""
+    if cache_dir is None:
+        return None
+    path = default_cache_dir() if cache_dir == "default" else Path(cache_dir)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-"):
+            pass
+    except OSError as err:
+        logger.warning("NER cache %s is not writable (%s); running without a cache", path,
+                       err.strerror or err)
+        return None
+    return path
+
+
+def resolve_specs(documents: pd.DataFrame, *, model_dir: str | os.PathLike[str] | None = None,
+                  official: bool = False) -> dict[str, ModelSpec]:
+    """Model specs of every language with a processable document (no NER, no loading).
+
+    Raises
+    ------
+    ModelNotFoundError
+        For the first language whose models are missing.
+    """
+    langs = sorted(set(documents.loc[documents["status"].isin(PROCESSABLE), "lang"].dropna()))
+    return {lang: resolve_models(lang, model_dir=model_dir, official=official)
+            for lang in langs}
 
 
 def _annotate(texts: list[str], spec: ModelSpec, batch_size: int, progress: bool):
@@ -65,6 +147,7 @@ def ner_cache_key(spec: ModelSpec) -> str:
 def extract_mentions(
     documents: pd.DataFrame,
     *,
+    specs: dict[str, ModelSpec] | None = None,
     model_dir: str | os.PathLike[str] | None = None,
     official: bool = False,
     cache_dir: str | os.PathLike[str] | None = None,
@@ -77,6 +160,10 @@ def extract_mentions(
     ----------
     documents
         Needs ``doc_id``, ``lang``, ``text``, ``text_sha1``, ``status``, ``message``.
+    specs
+        Models per language (default: :func:`resolve_specs` with ``model_dir``/``official``).
+        The models of a language are loaded before its first uncached document, so a broken
+        model file raises :class:`~analysis.errors.SetupError` instead of failing documents.
 
     Returns
     -------
@@ -88,12 +175,14 @@ def extract_mentions(
     """
     schemas.require(documents, ["doc_id", "lang", "text", "text_sha1", "status", "message"],
                     where="extract_mentions")
+    if specs is None:
+        specs = resolve_specs(documents, model_dir=model_dir, official=official)
     docs = documents.copy()
     mention_parts, sentence_parts = [], []
     info: dict[str, Any] = {"models": {}, "cache_hits": 0, "cache_misses": 0}
     todo = docs[docs["status"].isin(PROCESSABLE)]
     for lang, group in todo.groupby("lang", sort=True):
-        spec = resolve_models(str(lang), model_dir=model_dir, official=official)
+        spec = specs[str(lang)]
         info["models"][lang] = spec.describe()
         cache = NerCache(cache_dir, ner_cache_key(spec))
         pending: list[tuple[int, str, str]] = []  # row index, doc_id, sha1
@@ -105,6 +194,8 @@ def extract_mentions(
             else:
                 mention_parts.append(cached[0].assign(doc_id=doc_id, lang=lang))
                 sentence_parts.append(cached[1].assign(doc_id=doc_id))
+        if pending:
+            _load_models(spec)
         failures = _annotate_pending(docs, pending, spec, cache, batch_size, progress,
                                      mention_parts, sentence_parts)
         for idx, err in failures.items():
@@ -129,6 +220,18 @@ def extract_mentions(
     docs["n_paragraphs"] = docs["doc_id"].map(per_doc["n_paragraphs"]).fillna(0).where(
         processed).astype("Int64")
     return docs, mentions, sentences, info
+
+
+def _load_models(spec: ModelSpec) -> None:
+    """Load the Stanza pipeline of ``spec`` now; a broken model is a setup error."""
+    from analysis.models import load_pipeline
+
+    try:
+        load_pipeline(spec)
+    except Exception as err:  # noqa: BLE001 - any loading failure means the models are unusable
+        raise SetupError(f"cannot load the {spec.lang} models ({spec.origin}, "
+                         f"{spec.directory}): {type(err).__name__}: {err}",
+                         option="model_dir" if spec.origin == "explicit" else None) from err
 
 
 def _annotate_pending(docs, pending, spec, cache, batch_size, progress, mention_parts,
@@ -164,8 +267,13 @@ def _annotate_pending(docs, pending, spec, cache, batch_size, progress, mention_
 
 def entity_tables(mentions: pd.DataFrame, registry: pd.DataFrame | None
                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Base forms and actor identity for actor mentions: (mentions, entities, merges)."""
-    from analysis.identity import resolve_actors
+    """Base forms, actor identity and one label per actor: (mentions, entities, merges).
+
+    Steps: :func:`analysis.normalize.add_base_forms`, :func:`analysis.identity.resolve_actors`,
+    :func:`analysis.identity.harmonise_labels` (a mention's ``label`` becomes its actor's; the
+    model's label stays in ``label_native``).
+    """
+    from analysis.identity import harmonise_labels, resolve_actors
     from analysis.normalize import add_base_forms
 
     actors = mentions[mentions["label"].notna()].reset_index(drop=True)
@@ -173,6 +281,7 @@ def entity_tables(mentions: pd.DataFrame, registry: pd.DataFrame | None
         return schemas.empty("mentions"), schemas.empty("entities"), schemas.empty("merges")
     actors = add_base_forms(actors)
     linked, entities, merges = resolve_actors(actors, registry=registry)
+    linked = harmonise_labels(linked, entities)
     return (schemas.conform(linked, "mentions"), schemas.conform(entities, "entities"),
             schemas.conform(merges, "merges"))
 
@@ -181,11 +290,13 @@ def run(
     corpus: str | os.PathLike[str] | pd.DataFrame | None = None,
     *,
     out: str | os.PathLike[str] | None = None,
+    report: bool = False,
     registry: str | os.PathLike[str] | pd.DataFrame | None = "default",
     model_dir: str | os.PathLike[str] | None = None,
     official: bool = False,
     cache_dir: str | os.PathLike[str] | None = "default",
     text_column: str = "text",
+    encoding: str | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
     reference_year: int | None = None,
     window: int = DEFAULT_WINDOW,
@@ -200,69 +311,87 @@ def run(
 ) -> RunResult:
     """Run the whole analysis on a corpus.
 
+    Every option, the output folder, the registry and the models of each language present
+    are checked before any NER runs; a problem raises :class:`~analysis.errors.SetupError`
+    (an :class:`~analysis.errors.OptionError` names the option).
+
     Parameters
     ----------
     corpus
         Folder of ``.txt`` files, a CSV/JSONL/parquet file, or a table already loaded with
-        :func:`analysis.corpus.load_corpus`; default the sample corpus in ``data/sample``.
+        :func:`analysis.corpus.load_corpus`; default the sample corpus shipped with the package.
     out
         If given, write every table as parquet and CSV, ``network.gexf``, ``manifest.json``
-        and ``summary.txt`` there.
+        and ``summary.txt`` there (:func:`analysis.output.write_outputs`).
+    report
+        With ``out``, also write ``report.html``.
     registry
-        Actor registry: ``"default"`` (``data/actors.csv``), ``"none"``/``None`` for purely
-        automatic identity, a CSV path, or a table.
+        Actor registry: ``"default"`` (the shipped ``actors.csv``), ``"none"``/``None`` for
+        purely automatic identity, a CSV path, or a table.
     model_dir, official
         Model resolution (see :func:`analysis.models.resolve_models`).
     cache_dir
         NER cache directory; ``"default"`` is ``$ACTOR_NETWORKS_CACHE`` or
-        ``~/.cache/actor-networks``; ``None`` disables caching.
+        ``~/.cache/actor-networks``; ``None`` disables caching. An unwritable cache warns and
+        the run goes on without it.
+    text_column, encoding
+        Text column of a table input; encoding of the input files (default UTF-8/UTF-16).
+    max_chars
+        Longer documents are cut (status ``truncated``).
     reference_year
         Year for dates written without one (default: the corpus' most common year).
     window
         Token window of the ``window`` co-mention level.
     network_level, network_weight
-        Co-mention level and weight column of the network (``nodes`` metrics, GEXF).
+        Co-mention level and weight column of the network (``nodes`` metrics, GEXF, report).
     freq
         Calendar bins for everything over time (``"MS"`` months, ``"W-MON"``, ``"D"``…).
     topics, n_topics
         Fit topic clusters (``n_topics=None`` picks a number for the corpus size).
     seed
         Seed for communities and topics.
+    batch_size, progress
+        NER batch size (sentences); show a progress bar.
 
     Returns
     -------
     RunResult
         All tables; ``documents`` has one row per input document with its status.
     """
-    params = {k: v for k, v in locals().items()
-              if k not in ("corpus", "out", "progress", "cache_dir")}
-    params["registry"] = registry if not isinstance(registry, (pd.DataFrame, Path)) else str(
-        registry) if isinstance(registry, Path) else "<table>"
-    params["model_dir"] = None if model_dir is None else str(model_dir)
-    if isinstance(corpus, pd.DataFrame):
-        documents = corpus
-        corpus_name = "<table>"
-    else:
-        documents = load_corpus(corpus, text_column=text_column, max_chars=max_chars)
-        corpus_name = str(corpus) if corpus is not None else "sample (data/sample)"
+    options = check_options(
+        report=report, registry=registry if isinstance(registry, str | type(None)) else (
+            str(registry) if isinstance(registry, Path) else "<table>"),
+        model_dir=None if model_dir is None else str(model_dir), official=official,
+        text_column=text_column, encoding=encoding, max_chars=max_chars,
+        reference_year=reference_year, window=window, network_level=network_level,
+        network_weight=network_weight, freq=freq, topics=topics, n_topics=n_topics, seed=seed,
+        batch_size=batch_size)
+    if out is not None:
+        prepare_out_dir(out)
     registry_table = read_registry(registry)
+    cache = open_cache(cache_dir)
+    if isinstance(corpus, pd.DataFrame):
+        documents, corpus_name = corpus, "<table>"
+    else:
+        documents = load_corpus(corpus, text_column=text_column, encoding=encoding,
+                                max_chars=max_chars)
+        corpus_name = str(corpus) if corpus is not None else "sample (shipped with the package)"
     documents = detect_languages(documents).pipe(resolve_dates, reference_year=reference_year)
-    cache = default_cache_dir() if cache_dir == "default" else cache_dir
+    specs = resolve_specs(documents, model_dir=model_dir, official=official)
     documents, all_mentions, sentences, info = extract_mentions(
-        documents, model_dir=model_dir, official=official, cache_dir=cache,
-        batch_size=batch_size, progress=progress)
+        documents, specs=specs, cache_dir=cache, batch_size=batch_size, progress=progress)
     mentions, entities, merges = entity_tables(all_mentions, registry_table)
     documents = documents.assign(n_mentions=documents["doc_id"].map(
         mentions.groupby("doc_id").size()).fillna(0).where(documents["processed"]).astype(
         "Int64"))
     comentions = comention_table(mentions, sentences, documents, window=window)
     graph = build_graph(entities, comentions, level=network_level, weight=network_weight)
-    nodes = node_table(graph, seed=seed)
+    by_period = comentions_over_time(mentions, sentences, documents, freq=freq,
+                                     levels=(network_level,), window=window)
     topic_results: dict[str, pd.DataFrame] = {}
     if topics:
         topic_results = _topic_tables(documents, mentions, sentences, entities, n_topics,
                                       freq, seed)
-    manifest = _manifest(documents, params, info, corpus_name)
     result = RunResult(
         documents=schemas.conform(documents, "documents"),
         sentences=sentences,
@@ -270,13 +399,16 @@ def run(
         entities=entities,
         merges=merges,
         comentions=comentions,
-        nodes=nodes,
-        manifest=manifest,
+        nodes=node_table(graph, seed=seed),
+        comentions_by_period=schemas.conform(by_period, "comentions_by_period"),
+        graph=graph,
+        options=options,
+        manifest=_manifest(documents, options, info, corpus_name),
         **topic_results,
     )
-    logger.info("documents per status: %s", manifest["documents_per_status"])
+    logger.info("documents per status: %s", result.manifest["documents_per_status"])
     if out is not None:
-        write_outputs(result, out, graph=graph, freq=freq, network_level=network_level)
+        write_outputs(result, out, report=report and result.n_processed > 0)
     return result
 
 
@@ -290,15 +422,20 @@ def _topic_tables(documents, mentions, sentences, entities, n_topics, freq, seed
 
 
 def _manifest(documents: pd.DataFrame, params: dict, info: dict, corpus_name: str) -> dict:
-    import stanza
-    import torch
+    from importlib.metadata import PackageNotFoundError, version
+
+    def _version(dist: str) -> str | None:
+        try:
+            return version(dist).split("+")[0]
+        except PackageNotFoundError:
+            return None
 
     dated = documents["published_at"].dropna()
     statuses = documents["status"].value_counts().sort_index()
     return {
         "package": {"name": "actor-networks", "version": __version__},
-        "versions": {"stanza": stanza.__version__, "torch": torch.__version__.split("+")[0],
-                     "pandas": pd.__version__},
+        "versions": {dist: _version(dist) for dist in
+                     ("stanza", "torch", "pandas", "networkx", "plotly", "scikit-learn")},
         "models": info["models"],
         "corpus": {
             "name": corpus_name,
@@ -307,77 +444,14 @@ def _manifest(documents: pd.DataFrame, params: dict, info: dict, corpus_name: st
             "date_min": dated.min().date().isoformat() if len(dated) else None,
             "date_max": dated.max().date().isoformat() if len(dated) else None,
             "languages": documents["lang"].value_counts().sort_index().to_dict(),
+            "n_processed": int(documents["processed"].fillna(False).astype(bool).sum()),
+            "n_dated": int(documents.loc[documents["processed"].fillna(False).astype(bool),
+                                         "published_at"].notna().sum()),
         },
         "documents_per_status": {str(k): int(v) for k, v in statuses.items()},
         "parameters": params,
     }
 
 
-def summary_text(result: RunResult) -> str:
-    """A short human-readable summary of a run (also written as ``summary.txt``)."""
-    docs = result.documents
-    buf = io.StringIO()
-    statuses = ", ".join(f"{k}: {v}" for k, v in result.manifest.get(
-        "documents_per_status", {}).items())
-    buf.write(f"documents: {len(docs)} ({statuses})\n")
-    langs = ", ".join(f"{k}: {v}" for k, v in docs["lang"].value_counts().sort_index().items())
-    buf.write(f"languages: {langs}\n")
-    corpus = result.manifest.get("corpus", {})
-    buf.write(f"dates: {corpus.get('date_min')} to {corpus.get('date_max')}\n")
-    labels = ", ".join(f"{k}: {v}" for k, v in result.mentions["label"].value_counts()
-                       .sort_index().items())
-    buf.write(f"mentions: {len(result.mentions)} ({labels})\n")
-    buf.write(f"actors: {len(result.entities)}\n")
-    for level, n in result.comentions["level"].value_counts().sort_index().items():
-        buf.write(f"co-mention pairs ({level}): {n}\n")
-    top = result.entities.sort_values(["n_mentions", "entity_id"], ascending=[False, True])
-    buf.write("top actors: " + "; ".join(
-        f"{n} ({c})" for n, c in zip(top["name"].head(10), top["n_mentions"].head(10),
-                                     strict=True)) + "\n")
-    bad = docs[~docs["status"].isin(["ok"])]
-    for row in bad.itertuples():
-        buf.write(f"  {row.doc_id}: {row.status} — {row.message}\n")
-    return buf.getvalue()
-
-
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_outputs(result: RunResult, out: str | os.PathLike[str], *, graph=None,
-                  freq: str = "MS", network_level: str = "document") -> Path:
-    """Write every table (parquet + CSV), ``network.gexf``, ``manifest.json``, ``summary.txt``.
-
-    Returns the output directory.
-    """
-    import networkx as nx
-
-    out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, table in result.tables().items():
-        _atomic_write(out_dir / f"{name}.parquet", lambda p, t=table: t.to_parquet(p, index=False))
-        _atomic_write(out_dir / f"{name}.csv", lambda p, t=table: t.to_csv(p, index=False))
-    if graph is None:
-        graph = build_graph(result.entities, result.comentions, level=network_level)
-    by_period = comentions_over_time(result.mentions, result.sentences, result.documents,
-                                     freq=freq, levels=(network_level,))
-    dynamic = dynamic_graph(graph, by_period, freq=freq)
-    _atomic_write(out_dir / "network.gexf", lambda p: nx.write_gexf(dynamic, p))
-    _atomic_write(out_dir / "manifest.json", lambda p: p.write_text(
-        json.dumps(result.manifest, indent=2, sort_keys=True, ensure_ascii=False, default=str)
-        + "\n", encoding="utf-8"))
-    _atomic_write(out_dir / "summary.txt",
-                  lambda p: p.write_text(summary_text(result), encoding="utf-8"))
-    return out_dir
-
-
-__all__ = ["run", "extract_mentions", "entity_tables", "read_registry", "write_outputs",
-           "summary_text", "default_corpus"]
+__all__ = ["run", "check_options", "extract_mentions", "entity_tables", "read_registry",
+           "resolve_specs", "write_outputs", "summary_text", "default_corpus"]

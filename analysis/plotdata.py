@@ -27,40 +27,11 @@ from analysis import schemas
 
 log = logging.getLogger(__name__)
 
-_S, _INT, _F, _T = "string", "Int64", "float64", "datetime64[ns]"
-
 #: Finest level first: the level used when a function is given ``level=None``.
 LEVEL_PREFERENCE: tuple[str, ...] = ("sentence", "window", "paragraph", "document")
 
-PLOTDATA_SCHEMAS: dict[str, dict[str, str]] = {
-    "mentions_per_period": {
-        "period": _T,
-        "entity_id": _S,
-        "name": _S,
-        "lang": _S,
-        "n_mentions": _INT,
-        "n_docs": _INT,
-    },
-    "period_nodes": {
-        "period": _T,
-        "entity_id": _S,
-        "name": _S,
-        "label": _S,
-        "n_mentions": _INT,
-        "n_docs": _INT,
-        "languages": _S,
-    },
-    "comention_matrix": {
-        "row_rank": _INT,
-        "row_id": _S,
-        "row_name": _S,
-        "col_rank": _INT,
-        "col_id": _S,
-        "col_name": _S,
-        "value": _F,
-        "n": _INT,
-    },
-}
+#: Plot-data tables live in :data:`analysis.schemas.SCHEMAS` with every other table.
+PLOTDATA_TABLES: tuple[str, ...] = ("mentions_per_period", "period_nodes", "comention_matrix")
 
 #: Offset aliases (as ``analysis.run(freq=...)`` takes them) → period aliases.
 _PERIOD_ALIASES: dict[str, str] = {"MS": "M", "ME": "M", "QS": "Q", "QE": "Q", "YS": "Y",
@@ -68,28 +39,18 @@ _PERIOD_ALIASES: dict[str, str] = {"MS": "M", "ME": "M", "QS": "Q", "QE": "Q", "
 
 
 def _conform(table: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Cast ``table`` to the plot-data schema ``name`` (same rules as ``schemas.conform``)."""
-    spec = PLOTDATA_SCHEMAS[name]
-    out = {}
-    for col, dtype in spec.items():
-        if col in table.columns:
-            series = table[col].reset_index(drop=True)
-            if dtype == _T:
-                series = pd.to_datetime(series)
-            out[col] = series.astype(dtype)
-        else:
-            out[col] = pd.Series(pd.NA, index=range(len(table)), dtype=dtype)
-    return pd.DataFrame(out, index=pd.RangeIndex(len(table)))
+    """Cast ``table`` to the plot-data schema ``name`` (:func:`analysis.schemas.conform`)."""
+    return schemas.conform(table, name)
 
 
 def columns_of(name: str) -> list[str]:
     """Return the column names of plot-data table ``name``."""
-    return list(PLOTDATA_SCHEMAS[name])
+    return schemas.columns(name)
 
 
 def empty(name: str) -> pd.DataFrame:
     """Return an empty plot-data table ``name`` with its columns and dtypes."""
-    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in PLOTDATA_SCHEMAS[name].items()})
+    return schemas.empty(name)
 
 
 def resolve_level(comentions: pd.DataFrame, level: str | None) -> str | None:
@@ -117,7 +78,7 @@ def to_period(published_at: pd.Series, *, freq: str = "MS") -> pd.Series:
     """
     stamps = pd.to_datetime(published_at)
     alias = _PERIOD_ALIASES.get(freq, freq)
-    return stamps.dt.to_period(alias).dt.start_time.astype(_T)
+    return stamps.dt.to_period(alias).dt.start_time.astype(schemas.T)
 
 
 def _dated_mentions(

@@ -3,21 +3,23 @@
 :func:`build_report` turns a :class:`~analysis.result.RunResult` into one HTML page that opens
 offline: plotly.js is embedded once in the page head, every figure gets a stable ``div`` id, and
 nothing depends on the wall clock, so two runs on the same input give byte-identical files.
-:func:`write_report` writes ``report.html`` and ``manifest.json`` atomically.
 
-Every string that comes from an article (titles, names, aliases, evidence sentences, messages)
-is HTML-escaped in tables and in figures; JSON embedded by Plotly escapes ``<`` as ``\\u003c``,
-so ``</script>`` in an article cannot close a script element.
+Three parts: :func:`report_figures` (the Plotly figures, from the result's tables),
+:func:`report_sections` (figures and tables per page section, as plain data) and the Jinja2
+template ``templates/report.html.j2`` with autoescape, so every string from an article
+(titles, names, evidence sentences, messages) is escaped by the template. JSON embedded by
+Plotly escapes ``<`` as ``\\u003c``, so ``</script>`` in an article cannot close a script.
+:func:`write_report` writes through :mod:`analysis.output`, the one writer of outputs.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import logging
 import math
 import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,19 +34,17 @@ import analysis
 from analysis import layout, plotdata, schemas
 from analysis.comention import DEFAULT_WINDOW, comentions_over_time
 from analysis.corpus import corpus_fingerprint
+from analysis.output import MANIFEST_FILE, REPORT_FILE, manifest_json, write_text
 from analysis.plots import (
     plot_actor_network,
     plot_actor_timeline,
     plot_comention_matrix,
     plot_network_over_time,
 )
-from analysis.plots._style import esc
-from analysis.result import RunResult
+from analysis.result import RunResult, dated_note
 
 log = logging.getLogger(__name__)
 
-REPORT_FILE = "report.html"
-MANIFEST_FILE = "manifest.json"
 #: ``div`` ids of the figures, in page order (stable across runs).
 FIGURE_IDS: tuple[str, ...] = (
     "fig-network",
@@ -72,7 +72,7 @@ th,td{border-bottom:1px solid #eee;padding:.25rem .4rem;text-align:left;vertical
 th{background:#f3f3f3;position:sticky;top:0}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .scroll{max-height:28rem;overflow:auto}
-.note{color:#666;font-size:.85rem}
+.note{color:#666;font-size:.85rem}.fig-note{margin-top:0}
 .status-ok{color:#2a7a2a}.status-bad{color:#b03030}
 pre{background:#f6f6f6;padding:.75rem;overflow:auto;font-size:.8rem}
 """.strip()
@@ -115,62 +115,23 @@ def _counts(series: pd.Series) -> dict[str, int]:
     return {str(k): int(v) for k, v in sorted(values.value_counts().items())}
 
 
-def report_manifest(
-    result: RunResult, *, params: Mapping[str, Any] | None = None, options: Mapping | None = None
-) -> dict[str, Any]:
-    """Return the report's manifest: versions, corpus fingerprint, parameters, date range.
-
-    Holds no wall-clock time, so the same run gives the same manifest.
-
-    Parameters
-    ----------
-    result
-        The pipeline result; ``result.manifest`` is copied under ``"run"`` (model versions
-        are lifted to ``"models"`` when the run manifest has them).
-    params
-        Caller's parameters to record (e.g. the CLI arguments).
-    options
-        The report's own options (level, weight, seed...).
-    """
-    docs = result.documents
-    run = dict(result.manifest or {})
-    return {
-        "generator": "analysis.report",
-        "package_version": analysis.__version__,
-        "plotly_version": plotly.__version__,
-        "models": run.get("models", run.get("model_versions")),
-        "parameters": dict(params or {}),
-        "report_options": dict(options or {}),
-        "corpus": {
-            "n_documents": len(docs),
-            "documents_sha1": corpus_fingerprint(docs) if "doc_id" in docs.columns else None,
-            "corpus_hash": (run.get("corpus") or {}).get("fingerprint")
-            if isinstance(run.get("corpus"), dict)
-            else run.get("corpus_hash"),
-            "date_range": _date_range(docs),
-            "languages": _counts(docs["lang"]) if "lang" in docs.columns else {},
-            "statuses": _counts(docs["status"]) if "status" in docs.columns else {},
-        },
-        "run": run,
-    }
-
-
-# ------------------------------------------------------------------------------------ HTML bits
-def _cell(value: Any) -> str:
+# ---------------------------------------------------------------------------- tables as data
+def _cell(value: Any) -> dict[str, Any]:
+    """One table cell as text (escaped later by the template) and whether it is a number."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "<td></td>"
+        return {"text": "", "num": False}
     if isinstance(value, (bool, np.bool_)):
-        return f"<td>{'yes' if value else 'no'}</td>"
+        return {"text": "yes" if value else "no", "num": False}
     if isinstance(value, (int, np.integer)):
-        return f'<td class="num">{int(value)}</td>'
+        return {"text": str(int(value)), "num": True}
     if isinstance(value, (float, np.floating)):
-        return f'<td class="num">{float(value):.3g}</td>'
+        return {"text": f"{float(value):.3g}", "num": True}
     if isinstance(value, pd.Timestamp):
-        return f"<td>{value.date().isoformat()}</td>"
-    return f"<td>{esc(value)}</td>"
+        return {"text": value.date().isoformat(), "num": False}
+    return {"text": str(value), "num": False}
 
 
-def html_table(
+def table_data(
     table: pd.DataFrame,
     columns: Sequence[str],
     *,
@@ -178,22 +139,14 @@ def html_table(
     max_rows: int | None = None,
     table_id: str | None = None,
     row_class: Callable[[pd.Series], str] | None = None,
-) -> str:
-    """Render selected columns of ``table`` as an escaped HTML table (missing columns blank)."""
-    heads = headers or columns
+) -> dict[str, Any]:
+    """Selected columns of ``table`` as plain data for the template (missing columns blank)."""
     shown = table if max_rows is None else table.head(max_rows)
-    id_attr = f' id="{esc(table_id)}"' if table_id else ""
-    parts = [f'<div class="scroll"><table{id_attr}><thead><tr>']
-    parts += [f"<th>{esc(h)}</th>" for h in heads]
-    parts.append("</tr></thead><tbody>")
-    for _, row in shown.iterrows():
-        cls = f' class="{esc(row_class(row))}"' if row_class else ""
-        cells = "".join(_cell(row[c] if c in row.index else None) for c in columns)
-        parts.append(f"<tr{cls}>{cells}</tr>")
-    parts.append("</tbody></table></div>")
-    if max_rows is not None and len(table) > max_rows:
-        parts.append(f'<p class="note">{len(table) - max_rows} more row(s) not shown.</p>')
-    return "".join(parts)
+    rows = [{"cls": row_class(row) if row_class else "",
+             "cells": [_cell(row[c] if c in row.index else None) for c in columns]}
+            for _, row in shown.iterrows()]
+    hidden = len(table) - max_rows if max_rows is not None and len(table) > max_rows else 0
+    return {"id": table_id, "headers": list(headers or columns), "rows": rows, "hidden": hidden}
 
 
 def _figure_div(fig: go.Figure, div_id: str) -> str:
@@ -207,321 +160,252 @@ def _figure_div(fig: go.Figure, div_id: str) -> str:
     )
 
 
-def _section(sec_id: str, heading: str, body: str, *, note: str = "") -> str:
-    note_html = f'<p class="note">{note}</p>' if note else ""
-    return f'<section id="{sec_id}"><h2>{esc(heading)}</h2>{note_html}{body}</section>'
+def _figure(fig: go.Figure, div_id: str, note: str = "") -> dict[str, str]:
+    return {"kind": "figure", "html": _figure_div(fig, div_id), "note": note}
 
 
-def _documents_table(docs: pd.DataFrame, *, max_rows: int) -> str:
-    table = docs.sort_values(["published_at", "doc_id"], na_position="last")
-    return html_table(
-        table,
-        ["doc_id", "title", "lang", "published_at", "status", "n_mentions", "message"],
-        headers=["document", "title", "language", "published", "status", "mentions", "message"],
-        max_rows=max_rows,
-        table_id="table-documents",
-        row_class=lambda r: "status-ok" if str(r.get("status")) == "ok" else "status-bad",
-    )
+def _table(**kw: Any) -> dict[str, Any]:
+    return {"kind": "table", "table": table_data(**kw)}
 
 
-def _edges_table(comentions: pd.DataFrame, names: Mapping[str, str], **kw: Any) -> str:
-    edges = plotdata.select_edges(comentions, **kw).assign(
-        source_name=lambda d: d["source"].map(lambda e: names.get(str(e), e)),
-        target_name=lambda d: d["target"].map(lambda e: names.get(str(e), e)),
-    )
-    return html_table(
-        edges,
-        ["source_name", "target_name", "level", "n", "npmi", "llr", "evidence_doc_id",
-         "evidence_text"],
-        headers=["actor", "actor", "level", "co-mentions", "npmi", "llr", "evidence document",
-                 "evidence sentence"],
-        table_id="table-edges",
-    )  # fmt: skip
+def _note(text: str) -> dict[str, str]:
+    return {"kind": "note", "text": text}
 
 
-def _topic_section(result: RunResult) -> str:
-    """Topic charts and table; empty string when the run has no topics."""
+def _section(sec_id: str, nav: str, heading: str, parts: list[dict], note: str = "") -> dict:
+    return {"id": sec_id, "nav": nav, "heading": heading, "parts": parts, "note": note}
+
+
+# --------------------------------------------------------------------------------- options
+def report_options(result: RunResult, **options: Any) -> dict[str, Any]:
+    """The report's options: given ones, else the run's (level, weight, freq), else defaults."""
+    run = dict(result.options or (result.manifest or {}).get("parameters") or {})
+    comentions = result.comentions
+    present = set(comentions["level"].dropna().astype(str))
+    level = options.get("level")
+    if level is None and run.get("network_level") in present:
+        level = str(run["network_level"])  # the level the run's node metrics used
+    level = plotdata.resolve_level(comentions, level) if present else level
+    out = {
+        "title": "Actor networks report", "level": level,
+        "weight": options.get("weight") or str(run.get("network_weight", "n")),
+        "min_weight": None, "freq": options.get("freq") or str(run.get("freq", "MS")),
+        "window": int(run.get("window", DEFAULT_WINDOW)), "top_n_actors": 60,
+        "top_n_edges": 150, "top_n_matrix": 15, "top_n_timeline": 9, "top_n_table": 30,
+        "max_document_rows": 1000, "seed": 0,
+    }  # fmt: skip
+    unknown = set(options) - set(out)
+    if unknown:
+        raise TypeError(f"unknown report option(s): {', '.join(sorted(unknown))}")
+    out.update({k: v for k, v in options.items() if k not in ("level", "weight", "freq")})
+    return out
+
+
+# --------------------------------------------------------------------------------- figures
+def report_figures(result: RunResult, opts: Mapping[str, Any]) -> dict[str, go.Figure]:
+    """The actor figures of the report, keyed by their ``div`` id (see :data:`FIGURE_IDS`)."""
+    docs, comentions = result.documents, result.comentions
+    nodes = _nodes(result)
+    level, weight, freq = opts["level"], opts["weight"], opts["freq"]
+    positions = layout.spring_positions(nodes, comentions, level=level, weight=weight,
+                                        seed=opts["seed"])
+    color_by = "community" if nodes["community"].notna().any() else "label"
+    figs = {"fig-network": plot_actor_network(
+        nodes, comentions, positions, level=level, weight=weight, min_weight=opts["min_weight"],
+        top_n_edges=opts["top_n_edges"], top_n=opts["top_n_actors"], color_by=color_by,
+        documents=docs, title=None)}  # fmt: skip
+    keep = plotdata.top_actors(nodes, top_n=opts["top_n_actors"])["entity_id"].astype(str)
+    pnodes = plotdata.period_nodes(result.mentions, docs, result.entities, freq=freq)
+    pedges = _period_edges(result, level, freq, opts["window"])
+    pnodes = pnodes.loc[pnodes["entity_id"].isin(keep)]
+    pedges = pedges.loc[pedges["source"].isin(keep) & pedges["target"].isin(keep)]
+    figs["fig-network-time"] = plot_network_over_time(pnodes, pedges, positions, title=None)
+    mpp = plotdata.mentions_per_period(result.mentions, docs, result.entities, freq=freq,
+                                       top_n=opts["top_n_timeline"])
+    figs["fig-timeline"] = plot_actor_timeline(mpp, title=None)
+    matrix = plotdata.comention_matrix(comentions, nodes, level=level, weight=weight,
+                                       top_n=opts["top_n_matrix"])
+    figs["fig-matrix"] = plot_comention_matrix(matrix, value_label=weight, title=None)
+    return figs
+
+
+def _nodes(result: RunResult) -> pd.DataFrame:
+    return result.nodes if not result.nodes.empty else schemas.conform(result.entities, "nodes")
+
+
+def _period_edges(result: RunResult, level: str | None, freq: str, window: int) -> pd.DataFrame:
+    """Co-mentions per period: the run's own table when it matches, else computed here."""
+    run = result.options or {}
+    if (level == run.get("network_level") and freq == run.get("freq")
+            and not result.comentions_by_period.empty):
+        return result.comentions_by_period
+    return comentions_over_time(result.mentions, result.sentences, result.documents, freq=freq,
+                                levels=(level,) if level else (), window=window)
+
+
+def _topic_parts(result: RunResult) -> list[dict]:
+    """Topic charts and table; empty when the run has no topics."""
     if result.topics.empty and result.topics_over_time.empty and result.doc_map.empty:
-        return ""
-    parts: list[str] = []
-    try:
-        topic_plots = importlib.import_module("analysis.plots.topics")
-    except ImportError as err:  # the topics module is built separately
-        log.warning("report: topic charts unavailable (%s)", err)
-        topic_plots = None
+        return []
+    parts: list[dict] = []
+    topic_plots = importlib.import_module("analysis.plots.topics")
     calls = [
         ("fig-topic-share", "plot_topic_share", (result.topics_over_time, result.topics)),
         ("fig-topic-terms", "plot_topic_terms", (result.topic_terms, result.topics)),
         ("fig-topic-map", "plot_topic_map", (result.doc_map, result.topics)),
     ]
     for div_id, name, args in calls:
-        func = getattr(topic_plots, name, None) if topic_plots is not None else None
-        if func is None:
-            parts.append(f'<p class="note">Topic chart {esc(name)} is not available.</p>')
-            continue
         try:
-            parts.append(_figure_div(func(*args), div_id))
+            parts.append(_figure(getattr(topic_plots, name)(*args), div_id))
         except Exception as err:  # a broken chart must not lose the rest of the report
             log.exception("report: %s failed", name)
-            parts.append(
-                f'<p class="note">Topic chart {esc(name)} failed: {esc(type(err).__name__)}.</p>'
-            )
-    parts.append(
-        html_table(
-            result.topics.sort_values("topic_id"),
-            ["topic_id", "label", "n_docs", "top_terms", "top_actors"],
-            headers=["topic", "label", "documents", "top terms", "top actors"],
-            table_id="table-topics",
-        )
+            parts.append(_note(f"Topic chart {name} failed: {type(err).__name__}."))
+    parts.append(_table(
+        table=result.topics.sort_values("topic_id"),
+        columns=["topic_id", "label", "n_docs", "top_terms", "top_actors"],
+        headers=["topic", "label", "documents", "top terms", "top actors"],
+        table_id="table-topics"))
+    return parts
+
+
+# --------------------------------------------------------------------------------- sections
+def report_sections(result: RunResult, opts: Mapping[str, Any]) -> list[dict]:
+    """The page's sections in order, each a heading with figure, table and note parts."""
+    docs, comentions = result.documents, result.comentions
+    nodes = _nodes(result)
+    level, weight = opts["level"], opts["weight"]
+    figs = report_figures(result, opts)
+    level_txt = level or "–"
+    dated = dated_note(docs)
+    sections = [
+        _section("summary", "Summary", "Summary", _summary_parts(result, opts)),
+        _section("network", "Network", "Actor network", [_figure(figs["fig-network"],
+                 "fig-network")], note=f"Co-mentions at {level_txt} level; edge width: "
+                 f"{weight}; node size: mentions. Hover an edge's midpoint for its evidence."),
+        _section("network-time", "Over time", "Actor network over time", [_figure(
+            figs["fig-network-time"], "fig-network-time", note=dated)],
+            note=f"One frame per period ({opts['freq']}); co-mentions at {level_txt} level. "
+            "Positions are those of the whole-period network."),
+        _section("timeline", "Timeline", "Mentions per period and language",
+                 [_figure(figs["fig-timeline"], "fig-timeline", note=dated)]),
+        _section("matrix", "Matrix", "Co-mention matrix", [_figure(figs["fig-matrix"],
+                 "fig-matrix")], note=f"{opts['top_n_matrix']} most mentioned actors; value: "
+                 f"{weight}."),
+    ]  # fmt: skip
+    topic_parts = _topic_parts(result)
+    if topic_parts:
+        sections.append(_section("topics", "Topics", "Topics", topic_parts))
+    names = dict(zip(nodes["entity_id"].astype(str), nodes["name"].astype(str), strict=True))
+    sections += [
+        _section("documents", "Documents", "Documents", [_documents_table(
+            docs, max_rows=opts["max_document_rows"])]),
+        _section("actors", "Actors", "Top actors", [_table(
+            table=plotdata.top_actors(result.entities, top_n=opts["top_n_table"]),
+            columns=["name", "label", "n_mentions", "n_docs", "languages", "wikidata_qid",
+                     "aliases"],
+            headers=["actor", "label", "mentions", "documents", "languages", "Wikidata",
+                     "aliases"], table_id="table-actors")]),
+        _section("edges", "Co-mentions", "Top co-mentions", [
+            _edges_table(comentions, names, level=level, weight=weight,
+                         min_weight=opts["min_weight"], top_n=opts["top_n_table"])
+            if level else _note("No co-mentions.")]),
+    ]  # fmt: skip
+    return sections
+
+
+def _summary_parts(result: RunResult, opts: Mapping[str, Any]) -> list[dict]:
+    docs, level = result.documents, opts["level"]
+    dates = _date_range(docs)
+    langs = _counts(docs["lang"]) if "lang" in docs.columns else {}
+    statuses = _counts(docs["status"]) if "status" in docs.columns else {}
+    rows = pd.DataFrame({
+        "what": ["documents", "processed", "dates", "date range", "languages", "actors",
+                 f"co-mention pairs ({level})"],
+        "value": [str(len(docs)), str(result.n_processed), dated_note(docs),
+                  f"{dates['first'] or '–'} … {dates['last'] or '–'}",
+                  ", ".join(f"{k}: {v}" for k, v in langs.items()), str(len(_nodes(result))),
+                  str(int((result.comentions["level"] == level).sum()) if level else 0)],
+    })  # fmt: skip
+    status_rows = pd.DataFrame({"status": list(statuses), "n": list(statuses.values()),
+                                "meaning": [schemas.STATUSES.get(s, "") for s in statuses]})
+    return [_table(table=rows, columns=["what", "value"], headers=["", ""],
+                   table_id="table-summary"),
+            _table(table=status_rows, columns=["status", "n", "meaning"],
+                   table_id="table-statuses")]
+
+
+def _documents_table(docs: pd.DataFrame, *, max_rows: int) -> dict:
+    return _table(
+        table=docs.sort_values(["published_at", "doc_id"], na_position="last"),
+        columns=["doc_id", "title", "lang", "published_at", "status", "n_mentions", "message"],
+        headers=["document", "title", "language", "published", "status", "mentions", "message"],
+        max_rows=max_rows, table_id="table-documents",
+        row_class=lambda r: "status-ok" if str(r.get("status")) == "ok" else "status-bad")
+
+
+def _edges_table(comentions: pd.DataFrame, names: Mapping[str, str], **kw: Any) -> dict:
+    edges = plotdata.select_edges(comentions, **kw).assign(
+        source_name=lambda d: d["source"].map(lambda e: names.get(str(e), e)),
+        target_name=lambda d: d["target"].map(lambda e: names.get(str(e), e)),
     )
-    return _section("topics", "Topics", "".join(parts))
+    return _table(
+        table=edges,
+        columns=["source_name", "target_name", "level", "n", "npmi", "llr", "evidence_doc_id",
+                 "evidence_text"],
+        headers=["actor", "actor", "level", "co-mentions", "npmi", "llr", "evidence document",
+                 "evidence sentence"],
+        table_id="table-edges")  # fmt: skip
 
 
-# ---------------------------------------------------------------------------------- the report
-def render_report(
-    result: RunResult,
-    *,
-    title: str = "Actor networks report",
-    params: Mapping[str, Any] | None = None,
-    level: str | None = None,
-    weight: str | None = None,
-    min_weight: float | None = None,
-    freq: str | None = None,
-    top_n_actors: int = 60,
-    top_n_edges: int = 150,
-    top_n_matrix: int = 15,
-    top_n_timeline: int = 9,
-    top_n_table: int = 30,
-    max_document_rows: int = 1000,
-    seed: int = 0,
-) -> tuple[str, dict[str, Any]]:
-    """Return the HTML report of ``result`` and its manifest.
+# ---------------------------------------------------------------------------------- the page
+@functools.cache
+def _template():
+    import jinja2
 
-    Use :func:`build_report` for the HTML alone and :func:`write_report` for files.
+    env = jinja2.Environment(loader=jinja2.PackageLoader("analysis", "templates"),
+                             autoescape=True, keep_trailing_newline=True)
+    return env.get_template("report.html.j2")
+
+
+def build_report(result: RunResult, **options: Any) -> str:
+    """Return the HTML report of ``result`` as one self-contained page (a string).
 
     The page holds: a summary, the actor network, the network over time (slider and play
     button), mentions per period by language, the co-mention matrix, the topics when the run
     has them (charts from :mod:`analysis.plots.topics`), the documents with their status, the
-    top actors and co-mentions, and the manifest (see :func:`report_manifest`). plotly.js is
-    embedded once; figure ``div`` ids are :data:`FIGURE_IDS`. The output depends only on the
-    inputs, so equal inputs give identical strings. Does not mutate ``result``.
+    top actors and co-mentions, the report options and the run manifest. plotly.js is
+    embedded once; figure ``div`` ids are :data:`FIGURE_IDS`. Equal inputs give identical
+    strings. Does not mutate ``result``.
 
     Parameters
     ----------
     result
         A pipeline :class:`~analysis.result.RunResult`.
-    title
-        Page title.
-    params
-        Run parameters to record in the manifest (e.g. the CLI arguments).
-    level, weight, min_weight
-        Co-mention level, edge weight column and minimum weight. ``None`` takes the run's
-        ``network_level`` / ``network_weight`` parameters from ``result.manifest`` (the
-        finest level present and ``"n"`` when the manifest lacks them).
-    freq
-        Calendar bins of the time charts (``"MS"`` month...); ``None`` takes the run's
-        ``freq`` parameter, else ``"MS"``.
-    top_n_actors, top_n_edges, top_n_matrix, top_n_timeline, top_n_table
-        How many actors/edges the network, matrix, timeline and tables show.
-    max_document_rows
-        Documents listed in the documents table (all statuses are summarised anyway).
-    seed
-        Seed of the network layout.
-
-    Returns
-    -------
-    tuple of (str, dict)
-        The page and the manifest embedded in it (what ``manifest.json`` holds).
+    **options
+        ``title``; ``level``, ``weight``, ``min_weight`` (co-mention level, edge weight
+        column and minimum weight; default the run's ``network_level``/``network_weight``);
+        ``freq`` (calendar bins; default the run's); ``top_n_actors``, ``top_n_edges``,
+        ``top_n_matrix``, ``top_n_timeline``, ``top_n_table``; ``max_document_rows``;
+        ``seed`` (network layout). See :func:`report_options`.
     """
-    docs, comentions = result.documents, result.comentions
-    nodes = result.nodes if not result.nodes.empty else schemas.conform(result.entities, "nodes")
-    run_params = dict((result.manifest or {}).get("parameters") or {})
-    present = set(comentions["level"].dropna().astype(str))
-    if level is None and run_params.get("network_level") in present:
-        level = str(run_params["network_level"])  # the level the run's node metrics used
-    level = plotdata.resolve_level(comentions, level) if present else level
-    weight = weight or str(run_params.get("network_weight", "n"))
-    freq = freq or str(run_params.get("freq", "MS"))
-    options = {
-        "title": title, "level": level, "weight": weight, "min_weight": min_weight, "freq": freq,
-        "top_n_actors": top_n_actors, "top_n_edges": top_n_edges, "top_n_matrix": top_n_matrix,
-        "top_n_timeline": top_n_timeline, "seed": seed,
-    }  # fmt: skip
-    manifest = report_manifest(result, params=params, options=options)
-    names = dict(zip(nodes["entity_id"].astype(str), nodes["name"].astype(str), strict=True))
-
-    # Figures (the report is where derived tables are computed and wired to the plots).
-    positions = layout.spring_positions(nodes, comentions, level=level, weight=weight, seed=seed)
-    color_by = "community" if nodes["community"].notna().any() else "label"
-    fig_network = plot_actor_network(
-        nodes, comentions, positions, level=level, weight=weight, min_weight=min_weight,
-        top_n_edges=top_n_edges, top_n_nodes=top_n_actors, color_by=color_by, documents=docs,
-        title=None,
+    opts = report_options(result, **options)
+    dates = _date_range(result.documents)
+    docs = result.documents
+    corpus_id = corpus_fingerprint(docs)[:12] if "doc_id" in docs.columns else ""
+    return _template().render(
+        title=opts["title"], version=analysis.__version__, css=_CSS,
+        plotlyjs=plotly.offline.get_plotlyjs(), corpus_id=corpus_id,
+        first=dates["first"] or "–", last=dates["last"] or "–",
+        sections=report_sections(result, opts), options_json=_dumps(opts),
+        manifest_json=_dumps(result.manifest or {}),
     )  # fmt: skip
-    keep = plotdata.top_actors(nodes, top_n=top_n_actors)["entity_id"].astype(str)
-    pnodes = plotdata.period_nodes(result.mentions, docs, result.entities, freq=freq)
-    pedges = comentions_over_time(
-        result.mentions,
-        result.sentences,
-        docs,
-        freq=freq,
-        levels=(level,) if level else (),
-        window=int(run_params.get("window", DEFAULT_WINDOW)),
-    )
-    pnodes = pnodes.loc[pnodes["entity_id"].isin(keep)]
-    pedges = pedges.loc[pedges["source"].isin(keep) & pedges["target"].isin(keep)]
-    fig_time = plot_network_over_time(pnodes, pedges, positions, title=None)
-    mpp = plotdata.mentions_per_period(
-        result.mentions, docs, result.entities, freq=freq, top_n=top_n_timeline
-    )
-    fig_timeline = plot_actor_timeline(mpp, title=None)
-    matrix = plotdata.comention_matrix(
-        comentions, nodes, level=level, weight=weight, top_n=top_n_matrix
-    )
-    fig_matrix = plot_comention_matrix(matrix, value_label=weight, title=None)
-
-    dates = manifest["corpus"]["date_range"]
-    n_ok = int(docs["processed"].fillna(False).sum()) if "processed" in docs.columns else 0
-    summary_rows = pd.DataFrame(
-        {
-            "what": ["documents", "processed", "date range", "languages", "actors",
-                     f"co-mention pairs ({level})"],
-            "value": [
-                str(len(docs)), str(n_ok), f"{dates['first'] or '–'} … {dates['last'] or '–'}",
-                ", ".join(f"{k}: {v}" for k, v in manifest["corpus"]["languages"].items()),
-                str(len(nodes)),
-                str(int((comentions["level"] == level).sum()) if level else 0),
-            ],
-        }
-    )  # fmt: skip
-    statuses = pd.DataFrame(
-        {
-            "status": list(manifest["corpus"]["statuses"]),
-            "n": list(manifest["corpus"]["statuses"].values()),
-            "meaning": [schemas.STATUSES.get(s, "") for s in manifest["corpus"]["statuses"]],
-        }
-    )
-    level_txt = esc(level or "–")
-    sections = [
-        _section(
-            "summary",
-            "Summary",
-            html_table(summary_rows, ["what", "value"], headers=["", ""], table_id="table-summary")
-            + html_table(statuses, ["status", "n", "meaning"], table_id="table-statuses"),
-        ),
-        _section(
-            "network",
-            "Actor network",
-            _figure_div(fig_network, "fig-network"),
-            note=f"Co-mentions at {level_txt} level; edge width: {esc(weight)}; node size: "
-            f"mentions; colour: {esc(color_by)}. Hover an edge's midpoint for its evidence.",
-        ),
-        _section(
-            "network-time",
-            "Actor network over time",
-            _figure_div(fig_time, "fig-network-time"),
-            note=f"One frame per period ({esc(freq)}); co-mentions at {level_txt} level. "
-            "Positions are those of the whole-period network.",
-        ),
-        _section("timeline", "Mentions per period and language", _figure_div(fig_timeline,
-                 "fig-timeline")),
-        _section("matrix", "Co-mention matrix", _figure_div(fig_matrix, "fig-matrix"),
-                 note=f"{top_n_matrix} most mentioned actors; value: {esc(weight)}."),
-    ]  # fmt: skip
-    topic_html = _topic_section(result)
-    if topic_html:
-        sections.append(topic_html)
-    top_entities = plotdata.top_actors(result.entities, top_n=top_n_table)
-    sections += [
-        _section("documents", "Documents", _documents_table(docs, max_rows=max_document_rows)),
-        _section(
-            "actors",
-            "Top actors",
-            html_table(
-                top_entities,
-                ["name", "label", "n_mentions", "n_docs", "languages", "wikidata_qid", "aliases"],
-                headers=["actor", "label", "mentions", "documents", "languages", "Wikidata",
-                         "aliases"],
-                table_id="table-actors",
-            ),
-        ),
-        _section(
-            "edges",
-            "Top co-mentions",
-            _edges_table(comentions, names, level=level, weight=weight, min_weight=min_weight,
-                         top_n=top_n_table)
-            if level else "<p class=\"note\">No co-mentions.</p>",
-        ),
-        _section("manifest", "Manifest",
-                 f'<pre id="manifest-json">{esc(_dumps(manifest))}</pre>'),
-    ]  # fmt: skip
-    nav = " ".join(
-        f'<a href="#{sid}">{esc(label)}</a>'
-        for sid, label in [
-            ("summary", "Summary"), ("network", "Network"), ("network-time", "Over time"),
-            ("timeline", "Timeline"), ("matrix", "Matrix"), *([("topics", "Topics")] if
-            topic_html else []), ("documents", "Documents"), ("actors", "Actors"),
-            ("edges", "Co-mentions"), ("manifest", "Manifest"),
-        ]
-    )  # fmt: skip
-    page = "".join(
-        [
-            '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
-            '<meta name="generator" content="analysis.report ',
-            esc(analysis.__version__),
-            '">\n<title>',
-            esc(title),
-            "</title>\n<style>",
-            _CSS,
-            '</style>\n<script type="text/javascript">',
-            plotly.offline.get_plotlyjs(),
-            "</script>\n</head>\n<body>\n<header><h1>",
-            esc(title),
-            '</h1><p class="note">analysis ',
-            esc(analysis.__version__),
-            f" · corpus {esc(manifest['corpus']['documents_sha1'] or '')[:12]} · ",
-            f"{esc(dates['first'] or '–')} … {esc(dates['last'] or '–')}</p>",
-            f"<nav>{nav}</nav></header>\n<main>\n",
-            "\n".join(sections),
-            '\n</main>\n<footer><p class="note">Generated by analysis.report; see the manifest '
-            "for versions and parameters.</p></footer>\n</body>\n</html>\n",
-        ]
-    )
-    return page, manifest
 
 
-def build_report(
-    result: RunResult,
-    *,
-    title: str = "Actor networks report",
-    params: Mapping[str, Any] | None = None,
-    **options: Any,
-) -> str:
-    """Return the HTML report of ``result`` as one self-contained page (a string).
+def write_report(result: RunResult, out_dir: str | os.PathLike, **options: Any) -> Path:
+    """Write ``report.html`` and the run's ``manifest.json`` into ``out_dir``.
 
-    ``options`` are those of :func:`render_report` (level, weight, min_weight, freq, top_n_*,
-    seed...). Equal inputs give identical strings. Does not mutate ``result``.
-    """
-    return render_report(result, title=title, params=params, **options)[0]
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_report(result: RunResult, out_dir: str | os.PathLike, **kwargs: Any) -> Path:
-    """Write ``report.html`` and ``manifest.json`` into ``out_dir`` (created if needed).
-
-    Each file is written to a temporary file in ``out_dir`` and moved into place, so a reader
-    never sees half a report. ``kwargs`` go to :func:`render_report`.
+    Both go through :mod:`analysis.output` (atomic, world-readable). ``options`` are those
+    of :func:`build_report`.
 
     Returns
     -------
@@ -529,10 +413,7 @@ def write_report(result: RunResult, out_dir: str | os.PathLike, **kwargs: Any) -
         The path of ``report.html``.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    html_text, manifest = render_report(result, **kwargs)
-    _atomic_write(out / MANIFEST_FILE, _dumps(manifest) + "\n")
-    path = out / REPORT_FILE
-    _atomic_write(path, html_text)
+    path = write_text(out / REPORT_FILE, build_report(result, **options))
+    write_text(out / MANIFEST_FILE, manifest_json(result.manifest or {}))
     log.info("report written to %s", path)
     return path

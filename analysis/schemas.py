@@ -27,7 +27,7 @@ doc_topics / topic_terms / topic_actors / topics_over_time
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import pandas as pd
 
@@ -128,6 +128,23 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "evidence_doc_id": S,
         "evidence_text": S,  # one sentence where both are mentioned (or the nearest)
     },
+    "comentions_by_period": {
+        "period": T,  # start of the calendar bin (documents without a date have none)
+        "level": S,
+        "source": S,
+        "target": S,
+        "n": INT,
+        "n_source": INT,
+        "n_target": INT,
+        "n_units": INT,
+        "jaccard": F,
+        "dice": F,
+        "pmi": F,
+        "npmi": F,
+        "llr": F,
+        "evidence_doc_id": S,
+        "evidence_text": S,
+    },
     "nodes": {
         "entity_id": S,
         "name": S,
@@ -188,6 +205,45 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "published_at": T,
         "lang": S,
         "title": S,
+    },
+    "mentions_per_period": {
+        "period": T,
+        "entity_id": S,
+        "name": S,
+        "lang": S,
+        "n_mentions": INT,
+        "n_docs": INT,
+    },
+    "period_nodes": {
+        "period": T,
+        "entity_id": S,
+        "name": S,
+        "label": S,
+        "n_mentions": INT,
+        "n_docs": INT,
+        "languages": S,
+    },
+    "comention_matrix": {
+        "row_rank": INT,
+        "row_id": S,
+        "row_name": S,
+        "col_rank": INT,
+        "col_id": S,
+        "col_name": S,
+        "value": F,
+        "n": INT,
+    },
+    "positions": {  # node positions of the network layout (analysis.layout)
+        "entity_id": S,
+        "x": F,
+        "y": F,
+    },
+    "registry": {  # the editable actor registry (docs/identity.md)
+        "actor_id": S,
+        "name": S,
+        "label": S,
+        "wikidata_qid": S,
+        "aliases": S,  # "lang:alias | alias | …"
     },
     "topics_over_time": {
         "period": T,  # start of the calendar bin
@@ -256,3 +312,118 @@ def require(table: pd.DataFrame, cols: Iterable[str], *, where: str) -> None:
             f"{where}: input table lacks column(s) {', '.join(map(repr, missing))}; "
             f"it has {', '.join(map(str, table.columns)) or 'no columns'}"
         )
+
+
+# ------------------------------------------------------------------------------ value checks
+class SchemaError(ValueError):
+    """A table breaks its schema: wrong columns or dtypes, or values outside their rules."""
+
+
+def _in(col: str, allowed: Iterable[str]) -> tuple[str, Callable[[pd.DataFrame], pd.Series]]:
+    allowed = frozenset(allowed)
+    return (f"{col} in {sorted(allowed)}",
+            lambda t: t[col].notna() & ~t[col].astype("string").isin(allowed))
+
+
+def _range(col: str, low: float | None, high: float | None
+           ) -> tuple[str, Callable[[pd.DataFrame], pd.Series]]:
+    def bad(t: pd.DataFrame) -> pd.Series:
+        values = pd.to_numeric(t[col], errors="coerce").astype("float64")
+        out = pd.Series(False, index=t.index)
+        if low is not None:
+            out |= values < low - 1e-9
+        if high is not None:
+            out |= values > high + 1e-9
+        return out.fillna(False)
+
+    return f"{low} <= {col} <= {high}", bad
+
+
+def _unique(*cols: str) -> tuple[str, Callable[[pd.DataFrame], pd.Series]]:
+    return (f"({', '.join(cols)}) unique", lambda t: t.duplicated(list(cols), keep="first"))
+
+
+def _present(col: str) -> tuple[str, Callable[[pd.DataFrame], pd.Series]]:
+    return f"{col} present", lambda t: t[col].isna() | (t[col].astype("string") == "")
+
+
+def _before(a: str, b: str) -> tuple[str, Callable[[pd.DataFrame], pd.Series]]:
+    return f"{a} < {b}", lambda t: (t[a] >= t[b]).fillna(False).astype(bool)
+
+
+def _not_above(a: str, b: str) -> tuple[str, Callable[[pd.DataFrame], pd.Series]]:
+    return f"{a} <= {b}", lambda t: (t[a] > t[b]).fillna(False).astype(bool)
+
+
+_PAIR_CHECKS = [
+    _in("level", COMENTION_LEVELS), _before("source", "target"), _range("n", 1, None),
+    _not_above("n", "n_source"), _not_above("n", "n_target"), _not_above("n_source", "n_units"),
+    _range("jaccard", 0, 1), _range("dice", 0, 1), _range("npmi", -1, 1),
+]
+#: Value rules per table: (description, function returning a mask of the rows breaking it).
+CHECKS: dict[str, list[tuple[str, Callable[[pd.DataFrame], pd.Series]]]] = {
+    "documents": [
+        _present("doc_id"), _unique("doc_id"), _in("status", STATUSES),
+        _in("date_precision", ("day", "month", "year")),
+        ("processed only for ok/truncated", lambda t: t["processed"].fillna(False).astype(bool)
+         != t["status"].isin(("ok", "truncated"))),
+        _range("n_chars", 0, None), _range("n_mentions", 0, None),
+    ],
+    "mentions": [
+        _present("doc_id"), _in("label", ACTOR_LABELS), _range("start_char", 0, None),
+        _before("start_char", "end_char"), _before("token_start", "token_end"),
+    ],
+    "entities": [
+        _present("entity_id"), _unique("entity_id"), _in("label", ACTOR_LABELS),
+        _range("n_mentions", 1, None), _in("source", ("registry", "automatic")),
+    ],
+    "merges": [_range("score", 0, 1)],
+    "sentences": [_present("doc_id"), _unique("doc_id", "sentence_idx"),
+                  _before("start_char", "end_char")],
+    "comentions": [*_PAIR_CHECKS, _unique("level", "source", "target")],
+    "comentions_by_period": [*_PAIR_CHECKS, _unique("period", "level", "source", "target")],
+    "nodes": [_present("entity_id"), _unique("entity_id"), _range("degree", 0, None),
+              _range("community", 0, None)],
+    "doc_topics": [_range("probability", 0, 1)],
+    "topic_terms": [_range("rank", 1, None)],
+    "topic_actors": [_range("rank", 1, None)],
+    "topics": [_unique("topic_id"), _range("n_docs", 0, None)],
+    "topics_over_time": [_range("share", 0, 1), _not_above("n_docs", "n_docs_period")],
+    "doc_map": [_unique("doc_id")],
+    "mentions_per_period": [_range("n_mentions", 0, None)],
+    "period_nodes": [_unique("period", "entity_id")],
+    "comention_matrix": [_unique("row_id", "col_id")],
+    "positions": [_unique("entity_id")],
+    "registry": [_present("actor_id"), _unique("actor_id"), _in("label", ACTOR_LABELS)],
+}
+
+
+def validate(table: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Check ``table`` against schema ``name``: columns, dtypes and the :data:`CHECKS` rules.
+
+    Returns
+    -------
+    DataFrame
+        ``table`` itself, so it can end a ``.pipe`` chain.
+
+    Raises
+    ------
+    SchemaError
+        Listing every broken rule with the number of rows and the first offending row.
+    """
+    schema = SCHEMAS[name]
+    problems = []
+    if list(table.columns[: len(schema)]) != list(schema):
+        problems.append(f"columns {list(table.columns)} are not {list(schema)}")
+    else:
+        for col, dtype in schema.items():
+            if str(table[col].dtype) != str(pd.Series(dtype=dtype).dtype):
+                problems.append(f"{col} has dtype {table[col].dtype}, not {dtype}")
+        for rule, bad_rows in CHECKS.get(name, ()):
+            bad = bad_rows(table)
+            if bool(bad.any()):
+                first = table.loc[bad].iloc[0].to_dict()
+                problems.append(f"{int(bad.sum())} row(s) break {rule!r}, e.g. {first}")
+    if problems:
+        raise SchemaError(f"table {name!r}: " + "; ".join(problems))
+    return table

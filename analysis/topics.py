@@ -50,6 +50,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
 
 from analysis import schemas
 
@@ -222,10 +223,12 @@ def auto_n_topics(n_docs: int) -> int:
 
 
 # --------------------------------------------------------------------------------------- model
-class TopicModel:
+class TopicModel(BaseEstimator, TransformerMixin):
     """Cross-language topic clusters: TF-IDF words + actors → LSA → language centring → k-means.
 
-    ``__init__`` only stores parameters; :meth:`fit` learns everything.
+    A scikit-learn estimator (``get_params``, ``set_params``, ``clone``): ``__init__`` only
+    stores parameters; :meth:`fit` learns everything and keeps no training matrix (only the
+    fitted vectorizers, SVD, language means, centres and the training labels).
 
     Parameters
     ----------
@@ -323,6 +326,14 @@ class TopicModel:
     def fit(self, features: pd.DataFrame, y: None = None) -> TopicModel:
         """Learn vocabularies, LSA, language means and topic centres from ``features``.
 
+        See :meth:`_fit`; returns ``self``.
+        """
+        self._fit(features)
+        return self
+
+    def _fit(self, features: pd.DataFrame) -> np.ndarray:
+        """Learn vocabularies, LSA, language means and topic centres from ``features``.
+
         Parameters
         ----------
         features
@@ -333,8 +344,8 @@ class TopicModel:
 
         Returns
         -------
-        TopicModel
-            ``self``.
+        numpy.ndarray
+            The embedding of the training documents (not kept on the model).
         """
         from sklearn.cluster import KMeans
         from sklearn.decomposition import TruncatedSVD
@@ -393,9 +404,7 @@ class TopicModel:
         self.cluster_centers_ = km.cluster_centers_[order]
         self.labels_ = remap[labels]
         self.n_topics_ = k
-        self.embedding_ = z
-        self.matrix_ = matrix
-        return self
+        return z
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "cluster_centers_"):
@@ -426,8 +435,13 @@ class TopicModel:
 
     def fit_transform(self, features: pd.DataFrame, y: None = None) -> np.ndarray:
         """Fit, then return the memberships of the training documents."""
-        self.fit(features)
-        return self._soft(self.embedding_)
+        return self._soft(self._fit(features))
+
+    def embed(self, features: pd.DataFrame) -> np.ndarray:
+        """Documents in the model's normalised, language-centred LSA space."""
+        self._check_fitted()
+        self._check(features, "TopicModel.embed")
+        return self._embed(features, self._matrix(features))
 
     def topic_terms(self, features: pd.DataFrame, *, n_terms: int = 10) -> pd.DataFrame:
         """Return the top words per topic and language, and the top actor ids (lang ``xx``).
@@ -762,7 +776,7 @@ def _topics_table(terms, actors, labels, n_topics, features) -> pd.DataFrame:
 
 
 def _doc_map(est, docs, features, labels, published, seed) -> pd.DataFrame:
-    z = est.embedding_
+    z = est.embed(features)
     if z.shape[1] >= 2 and len(z) >= 2:
         from sklearn.decomposition import PCA
 

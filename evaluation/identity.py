@@ -76,7 +76,7 @@ def add_lemmas(gold: pd.DataFrame, *, model_dir: Path | None = None,
     """
     import stanza
 
-    from analysis.models import SHIPPED_DIR, resolve_models
+    from analysis.models import offline_resources_dir, resolve_models
 
     lang = str(gold["lang"].iloc[0])
     if lemma_model is None:
@@ -87,7 +87,7 @@ def add_lemmas(gold: pd.DataFrame, *, model_dir: Path | None = None,
         lemma_model = Path(paths["lemma"])
     words = sorted({w for text in gold["text"] for w in str(text).split()})
     nlp = stanza.Pipeline(
-        lang=lang, dir=str(SHIPPED_DIR), processors="tokenize,lemma",
+        lang=lang, dir=offline_resources_dir(), processors="tokenize,lemma",
         tokenize_pretokenized=True, lemma_pos=False, lemma_model_path=str(lemma_model),
         download_method=None, logging_level="WARN",
     )

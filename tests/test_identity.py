@@ -16,8 +16,9 @@ from analysis.identity import (
     validate_registry,
 )
 from analysis.normalize import add_base_forms
+from analysis.resources import default_registry_path
 
-SHIPPED_REGISTRY = Path(__file__).resolve().parents[1] / "data" / "actors.csv"
+SHIPPED_REGISTRY = default_registry_path()
 
 #: Actors of the sample articles that must each be exactly one entity, with no registry.
 KEY_ACTORS = ("putin", "lukashenko", "peskov", "zelensky", "shoigu", "kremlin", "nato",
@@ -410,3 +411,19 @@ def test_shipped_registry_is_valid_and_consistent_with_automatic_linking():
     putin = linked.loc[linked["gold_actor"] == "putin", "entity_id"].iloc[0]
     assert putin == "putin"
     assert entities.set_index("entity_id").at["putin", "wikidata_qid"] == "Q7747"
+
+
+def test_harmonise_labels_gives_each_mention_its_actors_label():
+    from analysis.identity import harmonise_labels
+
+    mentions = pd.DataFrame({"entity_id": ["LOC:moscow", "LOC:moscow", None],
+                             "label": ["PER", "LOC", "ORG"],
+                             "label_native": ["PER", "LOC", "ORG"]})
+    entities = pd.DataFrame({"entity_id": ["LOC:moscow"], "label": ["LOC"]})
+    before = mentions.copy()
+    out = harmonise_labels(mentions, entities)
+    assert list(out["label"]) == ["LOC", "LOC", "ORG"]  # unlinked row keeps its own
+    assert list(out["label_native"]) == ["PER", "LOC", "ORG"]  # the model's label stays
+    pd.testing.assert_frame_equal(mentions, before)
+    with pytest.raises(KeyError, match="entity_id"):
+        harmonise_labels(mentions.drop(columns="entity_id"), entities)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from analysis.models import SHIPPED_DIR, ModelNotFoundError, resolve_models
+from analysis.models import ModelNotFoundError, resolve_models, shipped_dir
 
 
 def _layout(root, lang="lt", **overrides):
@@ -82,5 +82,5 @@ def test_unsupported_language():
 def test_shipped_models_resolve(lang):
     spec = resolve_models(lang)
     assert spec.origin == "shipped"
-    assert spec.directory == str(SHIPPED_DIR / lang)
+    assert spec.directory == str(shipped_dir() / lang)
     assert {"PER", "ORG", "LOC"} <= {v for v in spec.labels.values() if v}

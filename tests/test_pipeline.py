@@ -37,9 +37,18 @@ def _entity(result, *names):
     return hits["entity_id"].item()
 
 
-def test_every_table_follows_its_schema(result):
+def test_every_table_follows_its_schema_and_value_rules(result):
     for name, table in result.tables().items():
-        assert list(table.columns) == schemas.columns(name), name
+        schemas.validate(table, name)
+    schemas.validate(result.comentions_by_period, "comentions_by_period")
+    assert result.graph.number_of_nodes() == len(result.nodes)
+
+
+def test_mention_labels_are_the_actors_labels(result):
+    labels = result.mentions.merge(result.entities[["entity_id", "label"]], on="entity_id",
+                                   suffixes=("", "_actor"))
+    assert (labels["label"] == labels["label_actor"]).all()
+    assert labels["label_native"].notna().all()
 
 
 def test_all_documents_processed_with_languages(result):

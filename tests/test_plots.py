@@ -99,7 +99,7 @@ def test_actor_network_filters(positions):
     assert len(hover(plot_actor_network(nodes, com, positions, min_weight=2)).x) == 1
     assert len(hover(plot_actor_network(nodes, com, positions, top_n_edges=2)).x) == 2
     assert len(hover(plot_actor_network(nodes, com, positions, level="document")).x) == 2
-    small = plot_actor_network(nodes, com, positions, top_n_nodes=2)
+    small = plot_actor_network(nodes, com, positions, top_n=2)
     assert sorted(i for t in small.data if t.meta == "nodes" for i in t.customdata) == [
         "lukashenko",
         "putin",

@@ -87,7 +87,7 @@ def test_topic_terms_panels():
     assert titles[2].endswith("— actors")
     # without topic_actors, the ids of the "xx" rows
     assert list(plot_topic_terms(TERMS, TOPICS).data[2].y) == ["Q_putin"]
-    assert len(plot_topic_terms(TERMS, TOPICS, n=1).data[1].y) == 1
+    assert len(plot_topic_terms(TERMS, TOPICS, top_n=1).data[1].y) == 1
 
 
 def test_topic_map_frames_and_slider():

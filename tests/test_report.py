@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import os
 import re
 import sys
 import types
@@ -65,7 +66,7 @@ def _embedded_manifest(page: str) -> dict:
 
 @pytest.fixture(scope="module")
 def page() -> str:
-    return report.build_report(make_result(), title="Test report", params={"corpus": "fixture"})
+    return report.build_report(make_result(), title="Test report")
 
 
 # ------------------------------------------------------------------------------ structure
@@ -98,18 +99,21 @@ def test_key_tables_present(page):
     assert "Putin spotka się z Łukaszenką." in edges
 
 
-def test_manifest_contents(page):
-    manifest = _embedded_manifest(page)
-    assert manifest["package_version"] == "0.1.0"
-    assert manifest["models"] == {"pl": "test-pl-1", "lt": "test-lt-1", "ro": "test-ro-1"}
-    assert manifest["parameters"] == {"corpus": "fixture"}
-    assert manifest["corpus"]["date_range"] == {"first": "2022-12-19", "last": "2023-04-06"}
-    assert manifest["corpus"]["n_documents"] == 6
-    assert manifest["corpus"]["statuses"] == {"ok": 5, "unsupported_language": 1}
-    assert len(manifest["corpus"]["documents_sha1"]) == 40
-    assert manifest["report_options"]["level"] == "sentence"  # from the run's network_level
-    assert manifest["report_options"]["freq"] == "MS"
-    assert manifest["run"]["parameters"]["network_level"] == "sentence"
+def _report_options(page: str) -> dict:
+    match = re.search(r'<pre id="report-options">(.*?)</pre>', page, re.S)
+    assert match
+    return json.loads(html.unescape(match.group(1)))
+
+
+def test_manifest_is_the_runs_own(page):
+    assert _embedded_manifest(page) == make_result().manifest  # one manifest, not a second one
+    options = _report_options(page)
+    assert options["level"] == "sentence"  # from the run's network_level
+    assert options["freq"] == "MS"
+    assert options["title"] == "Test report"
+    summary = page[page.index('id="table-summary"'):page.index('id="table-statuses"')]
+    assert "2022-12-19 … 2023-04-06" in summary
+    assert "4 of 5 processed documents dated; 1 undated" in summary
 
 
 def test_no_wall_clock_time(page):
@@ -143,7 +147,7 @@ def test_manifest_strings_escaped():
     result = make_result(manifest={"parameters": {"corpus": "</pre><script>x()</script>"}})
     page = report.build_report(result)
     assert "<script>x()" not in page
-    assert _embedded_manifest(page)["run"]["parameters"]["corpus"].startswith("</pre>")
+    assert _embedded_manifest(page)["parameters"]["corpus"].startswith("</pre>")
 
 
 # --------------------------------------------------------------------------- reproducible
@@ -152,16 +156,28 @@ def test_build_report_is_deterministic():
 
 
 def test_write_report_byte_identical_and_atomic(tmp_path):
-    a = report.write_report(make_result(), tmp_path / "a", params={"x": 1})
-    b = report.write_report(make_result(), tmp_path / "b", params={"x": 1})
+    a = report.write_report(make_result(), tmp_path / "a", seed=1)
+    b = report.write_report(make_result(), tmp_path / "b", seed=1)
     assert a.name == "report.html"
     assert sorted(p.name for p in a.parent.iterdir()) == ["manifest.json", "report.html"]
     for name in ("report.html", "manifest.json"):
         assert (a.parent / name).read_bytes() == (b.parent / name).read_bytes()
     manifest = json.loads((a.parent / "manifest.json").read_text(encoding="utf-8"))
     assert manifest == _embedded_manifest(a.read_text(encoding="utf-8"))
-    again = report.write_report(make_result(), tmp_path / "a", params={"x": 1})  # overwrite
+    again = report.write_report(make_result(), tmp_path / "a", seed=1)  # overwrite
     assert again.read_bytes() == b.read_bytes()
+    assert oct(a.stat().st_mode & 0o777) == oct(0o666 & ~_umask())  # not mkstemp's 0600
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def test_unknown_report_option_is_an_error():
+    with pytest.raises(TypeError, match="top_n_nodes"):
+        report.build_report(make_result(), top_n_nodes=3)
 
 
 def test_does_not_mutate_result():
@@ -182,9 +198,9 @@ def test_empty_result_still_builds():
 def test_options_change_the_figures():
     result = make_result()
     page = report.build_report(result, level="document", weight="npmi", freq="QS")
-    manifest = _embedded_manifest(page)
-    assert manifest["report_options"]["level"] == "document"
-    assert manifest["report_options"]["weight"] == "npmi"
+    options = _report_options(page)
+    assert options["level"] == "document"
+    assert options["weight"] == "npmi"
     assert '"2023-Q1"' not in page  # periods are labelled by month format
     assert "Co-mentions at document level" in page
 
@@ -233,5 +249,5 @@ def test_topics_section_survives_missing_or_failing_plots(monkeypatch):
     page = report.build_report(_topic_result())
     assert _div_ids(page) == [*ACTOR_FIGS, "fig-topic-terms"]
     assert "plot_topic_share failed: RuntimeError" in page
-    assert "plot_topic_map is not available" in page
+    assert "plot_topic_map failed: AttributeError" in page
     assert "<script>no" not in page

@@ -11,6 +11,7 @@ import doctest
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
 from sklearn.metrics import adjusted_rand_score
 
 import analysis.topics as topics_module
@@ -368,3 +369,19 @@ def test_topic_tables_tiny_corpus():
     assert tables["doc_topics"]["topic_id"].notna().all()
     assert tables["topics_over_time"]["n_docs"].sum() == 4  # one undated document
     assert tables["topics_over_time"]["period"].nunique() == 10  # 2022-12 … 2023-09
+
+
+def test_topic_model_is_a_sklearn_estimator_without_training_matrix():
+    from sklearn.base import clone
+
+    model = TopicModel(3, seed=4, stem_len=5)
+    copy = clone(model)
+    assert copy.get_params() == model.get_params() and copy is not model
+    assert model.set_params(n_topics=2).n_topics == 2
+    features = pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "lang": ["pl", "pl", "ro", "ro"],
+                             "tokens": ["wojna rosja ukraina", "wojna ukraina rosja armia",
+                                        "bursa acțiuni bancă", "bancă bursa dobândă"]})
+    model.fit(features)
+    assert not any(isinstance(v, np.ndarray | sparse.spmatrix) and v.shape[0] == len(features)
+                   for k, v in vars(model).items() if k != "labels_")  # no training matrix
+    assert model.embed(features).shape[0] == len(features)

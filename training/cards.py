@@ -1,4 +1,4 @@
-"""Render ``analysis/models/<lang>/MODEL_CARD.md`` from ``model.json`` and the experiment log.
+"""Render ``analysis/_data/models/<lang>/MODEL_CARD.md`` from ``model.json`` and the experiment log.
 
 Every number in a card comes from ``model.json`` (``dev_scores``, written by
 ``python -m training.evaluate --update-model-json``) or from
@@ -53,7 +53,7 @@ def render_card(lang: str, dest: Path | None = None) -> str:
     lang : str
         pl, lt or ro.
     dest : Path, optional
-        Model folder (default ``analysis/models/<lang>``).
+        Model folder (default ``analysis/_data/models/<lang>``).
 
     Returns
     -------
@@ -118,7 +118,7 @@ def render_card(lang: str, dest: Path | None = None) -> str:
         f"python -m training ship --lang {lang}",
         "# (to add a run to a shipped chain without re-training the earlier steps: "
         f"python -m training restore --lang {lang}, then python -m training ner --lang "
-        f"{lang} --from-run N --start-model analysis/models/{lang}/ner.pt, then ship)",
+        f"{lang} --from-run N --start-model analysis/_data/models/{lang}/ner.pt, then ship)",
         f"python -m training.evaluate --lang {lang} --update-model-json",
         f"python -m training card --lang {lang}",
         "```",

@@ -356,14 +356,14 @@ def score_ud(lang: str, corpora: Path, model_dir: str | None = None) -> dict[str
     import stanza
     from stanza.models.common.utils import ud_scores
 
-    from analysis.models import SHIPPED_DIR, resolve_models
+    from analysis.models import offline_resources_dir, resolve_models
     from training.steps import UD_SPLITS
 
     spec = resolve_models(lang, model_dir=model_dir)
     paths = spec.paths
     procs = [p for p in ("tokenize", "mwt", "lemma") if p in paths]
     nlp = stanza.Pipeline(
-        lang=lang, dir=str(SHIPPED_DIR), processors=",".join(procs), download_method=None,
+        lang=lang, dir=offline_resources_dir(), processors=",".join(procs), download_method=None,
         use_gpu=False, logging_level="WARN", lemma_pos=False,
         **{f"{p}_model_path": paths[p] for p in procs},
     )

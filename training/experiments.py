@@ -80,7 +80,7 @@ EXPERIMENTS: dict[str, list[dict[str, str]]] = {
          "dev": "lt_ner dev", "measure": "micro F1 (tag_texts)", "score": "62.69 vs 64.95"},
         {"setting": "previous model vs transfer model, on the 58 hand-marked actor mentions "
          "of the Lithuanian sample article (text + label group, ORG/LOC together)",
-         "dev": "data/sample/001 (tests/identity_seed_fixture.py)",
+         "dev": "analysis/_data/sample/001 (tests/identity_seed_fixture.py)",
          "measure": "P / R (tag_texts)", "score": "78.4 / 69.0 vs 80.0 / 75.9"},
         {"setting": "transfer model continued, fresh optimizer, +250 … +1750 (not kept: "
          "tag_texts 64.58 for its best, +250)", "dev": "lt_ner dev",

@@ -82,6 +82,6 @@ def shipped_dir(lang: str) -> Path:
     Returns
     -------
     Path
-        ``<repo>/analysis/models/<lang>``.
+        ``<repo>/analysis/_data/models/<lang>``.
     """
-    return REPO_ROOT / "analysis" / "models" / lang
+    return REPO_ROOT / "analysis" / "_data" / "models" / lang

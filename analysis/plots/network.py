@@ -82,7 +82,7 @@ def plot_actor_network(
     weight: str = "n",
     min_weight: float | None = None,
     top_n_edges: int | None = 150,
-    top_n_nodes: int | None = 60,
+    top_n: int | None = 60,
     color_by: Literal["community", "label"] = "community",
     documents: pd.DataFrame | None = None,
     hide_isolated: bool = False,
@@ -117,7 +117,7 @@ def plot_actor_network(
         Hide edges whose ``weight`` is below this.
     top_n_edges
         Show at most this many edges (heaviest first); ``None`` for all.
-    top_n_nodes
+    top_n
         Show at most this many actors (most mentioned first); ``None`` for all.
     color_by
         ``"community"`` or ``"label"``; one legend entry per value.
@@ -145,7 +145,7 @@ def plot_actor_network(
     )
     schemas.require(comentions, ["level", "source", "target", "n", weight], where=where)
     pos = _pos_lookup(positions, where=where)
-    shown = top_actors(nodes.loc[nodes["entity_id"].astype(str).isin(pos)], top_n=top_n_nodes)
+    shown = top_actors(nodes.loc[nodes["entity_id"].astype(str).isin(pos)], top_n=top_n)
     missing = int((~nodes["entity_id"].astype(str).isin(pos)).sum())
     if missing:
         log.warning("%s: %d actor(s) without a position left out", where, missing)

@@ -121,9 +121,9 @@ def plot_topic_terms(
     topic_terms: pd.DataFrame,
     topics: pd.DataFrame,
     *,
-    n: int = 10,
+    top_n: int = 10,
     topic_actors: pd.DataFrame | None = None,
-    max_topics: int = 20,
+    top_n_topics: int = 20,
     title: str | None = "Top terms per topic and language",
     row_height: int = 200,
 ) -> go.Figure:
@@ -139,11 +139,11 @@ def plot_topic_terms(
         ``topic_id, lang, term, weight, rank`` (``lang == "xx"`` rows are actor ids).
     topics
         ``topic_id, label``.
-    n
+    top_n
         Bars per panel (lowest ranks).
     topic_actors
         Optional ``topic_id, name, weight, rank``: actor names instead of ids.
-    max_topics
+    top_n_topics
         Topics shown (the first by ``topic_id``; topic 0 is the largest).
     title, row_height
         Figure title and pixels per topic row.
@@ -156,18 +156,18 @@ def plot_topic_terms(
     schemas.require(topic_terms, ["topic_id", "lang", "term", "weight", "rank"],
                     where="plot_topic_terms")  # fmt: skip
     labels = _labels(topics)
-    terms = topic_terms[topic_terms["rank"] <= n]
+    terms = topic_terms[topic_terms["rank"] <= top_n]
     if topic_actors is not None:
         schemas.require(topic_actors, ["topic_id", "name", "weight", "rank"],
                         where="plot_topic_terms")  # fmt: skip
-        acts = topic_actors[topic_actors["rank"] <= n]
+        acts = topic_actors[topic_actors["rank"] <= top_n]
         terms = pd.concat([terms[terms["lang"] != "xx"],
                            pd.DataFrame({"topic_id": acts["topic_id"], "lang": "xx",
                                          "term": acts["name"], "weight": acts["weight"],
                                          "rank": acts["rank"]})], ignore_index=True)
     if terms.empty:
         return empty_figure("No topic terms to show", title=title, height=300)
-    topic_ids = sorted(int(t) for t in terms["topic_id"].unique())[:max_topics]
+    topic_ids = sorted(int(t) for t in terms["topic_id"].unique())[:top_n_topics]
     langs = sorted(set(terms["lang"].astype(str)) - {"xx"}) + (
         ["xx"] if (terms["lang"] == "xx").any() else [])
     fig = make_subplots(

@@ -1,0 +1,135 @@
+"""The one writer of run outputs: atomic, world-readable files in one output folder.
+
+:func:`prepare_out_dir` is called before any NER so a bad ``--out`` fails at once;
+:func:`write_outputs` writes every table (parquet + CSV), ``network.gexf``, ``manifest.json``,
+``summary.txt`` and, when asked, ``report.html``. Files of an earlier run that this run does not
+write again (``report.html`` after a plain ``run``) are removed, so a folder never mixes runs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from analysis.errors import OptionError
+
+if TYPE_CHECKING:
+    from analysis.result import RunResult
+
+logger = logging.getLogger(__name__)
+
+MANIFEST_FILE = "manifest.json"
+SUMMARY_FILE = "summary.txt"
+GEXF_FILE = "network.gexf"
+REPORT_FILE = "report.html"
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
+    """Write ``path`` through a temporary file in the same folder, then rename it into place.
+
+    ``write`` receives the temporary path. The result has the permissions a plain ``open``
+    would give (``0o666`` less the umask), not ``mkstemp``'s private ``0o600``.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Atomically write UTF-8 text with ``\\n`` line ends."""
+    def _write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+
+    return atomic_write(path, _write)
+
+
+def prepare_out_dir(out: str | os.PathLike[str]) -> Path:
+    """Create the output folder or check the existing one is a writable folder.
+
+    Raises
+    ------
+    OptionError
+        ``out`` is a file, cannot be created, or is not writable.
+    """
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise OptionError(f"output folder {path} is an existing file", option="out")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-", delete=True)
+        probe.close()
+    except OSError as err:
+        raise OptionError(f"cannot write to output folder {path}: {err.strerror or err}",
+                          option="out") from err
+    return path
+
+
+def manifest_json(manifest: dict[str, Any]) -> str:
+    """The manifest as sorted, indented JSON (the text of ``manifest.json``)."""
+    return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+
+
+def write_outputs(result: RunResult, out: str | os.PathLike[str], *, report: bool = False,
+                  report_options: dict[str, Any] | None = None) -> Path:
+    """Write every output of ``result`` into ``out``; return the folder.
+
+    Parameters
+    ----------
+    result
+        A finished run (its ``graph`` and ``comentions_by_period`` are used for the GEXF).
+    out
+        Output folder (created if needed).
+    report
+        Also write ``report.html`` (see :func:`analysis.report.render_report`).
+    report_options
+        Options for the report (``title``, ``top_n``…).
+    """
+    import networkx as nx
+
+    from analysis.networks import dynamic_graph
+    from analysis.result import summary_text
+
+    out_dir = prepare_out_dir(out)
+    written = []
+    for name, table in result.tables().items():
+        written.append(atomic_write(out_dir / f"{name}.parquet",
+                                    lambda p, t=table: t.to_parquet(p, index=False)))
+        written.append(atomic_write(out_dir / f"{name}.csv",
+                                    lambda p, t=table: t.to_csv(p, index=False)))
+    if result.graph is not None:
+        dynamic = dynamic_graph(result.graph, result.comentions_by_period,
+                                freq=result.options.get("freq", "MS"))
+        written.append(atomic_write(out_dir / GEXF_FILE, lambda p: nx.write_gexf(dynamic, p)))
+    written.append(write_text(out_dir / MANIFEST_FILE, manifest_json(result.manifest)))
+    written.append(write_text(out_dir / SUMMARY_FILE, summary_text(result)))
+    stale = out_dir / REPORT_FILE
+    if report:
+        from analysis.report import build_report
+
+        written.append(write_text(stale, build_report(result, **(report_options or {}))))
+        logger.info("report written to %s", stale)
+    elif stale.is_file():
+        stale.unlink()  # from an earlier run: it would not match these tables
+        logger.info("removed %s of an earlier run", stale)
+    return out_dir
