@@ -320,16 +320,46 @@ def resolve_actors(
     langs = base["lang"].astype("string").fillna("und")
     docs = base["doc_id"].astype("string").fillna("")
 
-    units: dict[str, _Unit] = {}
-    row_unit: list[str] = [""] * len(base)
-    doc_acronyms: set[tuple[str, str, str]] = set()  # (group, lang, acronym) expanded in a doc
-    merges: list[dict] = []
-
-    # --- 1. units, with in-document resolution of partial person names
     frame = pd.DataFrame({"doc": docs.to_numpy(), "lang": langs.to_numpy(),
                           "label": labels.to_numpy(), "base": bf.to_numpy(),
                           "text": text.to_numpy()})
     frame, label_votes = _vote_labels(frame)
+    units, row_unit, doc_acronyms = _build_units(frame)
+    pins = _registry_pins(reg, units) if reg is not None else {}
+    uf = _UnionFind(sorted(units))
+    for uid, unit in units.items():
+        unit.pinned = pins.get(uid)
+        uf.pin[uid] = unit.pinned
+        uf.place[uid] = unit.place.key if unit.place else None
+    blocks = _full_name_blocks(units)
+    merges = [
+        *_link_registry_aliases(units, uf, pins),
+        *_link_full_names(units, uf, blocks),
+        *_link_surnames(units, uf, blocks),
+        *_link_places_named_as_org(units, uf),
+        *_link_other_names(units, uf),
+        *_link_acronyms(units, uf, doc_acronyms),
+    ]
+    entities, ids = _entities(units, uf, reg)
+    mentions_out = _linked_mentions(base, frame, extra, row_unit, uf, ids)
+    entities = _with_aliases(entities, mentions_out, units, uf, ids)
+    merges_df = _merges_table(merges, units, uf, ids, label_votes, frame, row_unit)
+    logger.info("resolve_actors: %d mentions -> %d units -> %d entities",
+                len(base), len(units), len(entities))
+    return mentions_out, entities, merges_df
+
+
+def _build_units(frame: pd.DataFrame
+                 ) -> tuple[dict[str, _Unit], list[str], set[tuple[str, str, str]]]:
+    """Step 1: one unit per distinct name, with in-document resolution of partial names.
+
+    A surname (or initial + surname) joins the full name of the same document; an acronym
+    joins its only expansion in the document. Returns the units, each row's unit id, and the
+    (label group, language, acronym) triples expanded in some document.
+    """
+    units: dict[str, _Unit] = {}
+    row_unit: list[str] = [""] * len(frame)
+    doc_acronyms: set[tuple[str, str, str]] = set()
     # how often each full person name occurs in the corpus: breaks in-document ties
     full_freq: Counter = Counter()
     for base_name, lang, label in zip(frame["base"], frame["lang"], frame["label"], strict=True):
@@ -414,37 +444,50 @@ def resolve_actors(
                 unit.via_doc = note
             row_unit[i] = uid
 
-    # --- 2. registry pins
-    pins = _registry_pins(reg, units) if reg is not None else {}
-    uf = _UnionFind(sorted(units))
-    for uid, unit in units.items():
-        unit.pinned = pins.get(uid)
-        uf.pin[uid] = unit.pinned
-        uf.place[uid] = unit.place.key if unit.place else None
+    return units, row_unit, doc_acronyms
 
-    def record(a: str, b: str, score: float, reason: str) -> None:
-        if uf.union(a, b):
-            ua, ub = units[a], units[b]
-            merges.append({"a": a, "b": b, "score": float(score), "reason": reason,
-                           "languages": ",".join(sorted(ua.langs | ub.langs))})
 
-    if reg is not None:
-        by_actor: dict[str, list[str]] = defaultdict(list)
-        for uid, actor in sorted(pins.items()):
-            by_actor[actor].append(uid)
-        for actor, uids in sorted(by_actor.items()):
-            for other in uids[1:]:
-                record(uids[0], other, 1.0, f"registry alias ({actor})")
+def _join(units: dict[str, _Unit], uf: _UnionFind, a: str, b: str, score: float,
+          reason: str) -> list[dict]:
+    """Join two units if the union-find allows it; the merge record, or nothing."""
+    if not uf.union(a, b):
+        return []
+    ua, ub = units[a], units[b]
+    return [{"a": a, "b": b, "score": float(score), "reason": reason,
+             "languages": ",".join(sorted(ua.langs | ub.langs))}]
 
-    # --- 3. cross-document and cross-language linking, blocked by key prefix
-    persons_full = [u for u in units.values() if u.group == "PER" and u.kind == "full"]
-    persons_short = [u for u in units.values() if u.group == "PER" and u.kind == "surname"]
-    others = [u for u in units.values() if u.group != "PER" and u.kind == "name"]
 
-    # full names: same surname (fuzzy) and compatible first names
+# --------------------------------------------------------------------------- linking steps
+# Each step joins units across documents and languages and returns its merge records
+# (``a`` joined ``b`` with a score and a reason); blocks by key prefix keep them near-linear.
+
+
+def _link_registry_aliases(units: dict[str, _Unit], uf: _UnionFind,
+                           pins: dict[str, str]) -> list[dict]:
+    """Step 2: units pinned to the same registry actor are one actor."""
+    by_actor: dict[str, list[str]] = defaultdict(list)
+    for uid, actor in sorted(pins.items()):
+        by_actor[actor].append(uid)
+    out: list[dict] = []
+    for actor, uids in sorted(by_actor.items()):
+        for other in uids[1:]:
+            out += _join(units, uf, uids[0], other, 1.0, f"registry alias ({actor})")
+    return out
+
+
+def _full_name_blocks(units: dict[str, _Unit]) -> dict[str, list[_Unit]]:
+    """Full person names blocked by the first two letters of the surname key."""
     blocks: dict[str, list[_Unit]] = defaultdict(list)
-    for u in sorted(persons_full, key=lambda u: u.uid):
-        blocks[u.surname[:2]].append(u)
+    for u in sorted(units.values(), key=lambda u: u.uid):
+        if u.group == "PER" and u.kind == "full":
+            blocks[u.surname[:2]].append(u)
+    return blocks
+
+
+def _link_full_names(units: dict[str, _Unit], uf: _UnionFind,
+                     blocks: dict[str, list[_Unit]]) -> list[dict]:
+    """Full names: same surname (fuzzy) and compatible first names, or given names held."""
+    out: list[dict] = []
     for block in blocks.values():
         for i, a in enumerate(block):
             for b in block[i + 1:]:
@@ -455,40 +498,43 @@ def resolve_actors(
                 if s_first >= FIRSTNAME_JW:
                     score = round((s_sur + s_first) / 2, 3)
                     reason = "same key" if a.key == b.key else f"translit+fuzzy {score:.2f}"
-                    record(a.uid, b.uid, score, reason)
+                    out += _join(units, uf, a.uid, b.uid, score, reason)
                     continue
                 # one name holds the other's given names (a patronymic, or a word NER took
                 # into the span: Kremla Dmitrij Pieskow / Dmitrij Pieskow)
                 ga, gb = a.key.split()[:-1], b.key.split()[:-1]
                 short, long_ = (ga, gb) if len(ga) < len(gb) else (gb, ga)
                 if short and len(long_) > len(short) and _contains(long_, short):
-                    record(a.uid, b.uid, CONTAINED_SCORE, "given names contained")
+                    out += _join(units, uf, a.uid, b.uid, CONTAINED_SCORE,
+                                 "given names contained")
+    return out
 
-    # surname-only (or initial + surname) names: attach to the most frequent full name
-    for u in sorted(persons_short, key=lambda u: u.uid):
-        best, best_score = None, 0.0
+
+def _link_surnames(units: dict[str, _Unit], uf: _UnionFind,
+                   blocks: dict[str, list[_Unit]]) -> list[dict]:
+    """Surname-only (or initial + surname) names: the one full name, else each other.
+
+    A surname attaches to the most frequent full name with that surname when all such full
+    names are one actor (an ambiguous surname is left alone); surnames left over join each
+    other.
+    """
+    shorts = sorted((u for u in units.values() if u.group == "PER" and u.kind == "surname"),
+                    key=lambda u: u.uid)
+    out: list[dict] = []
+    for u in shorts:
         initial = u.key.split(". ")[0] if ". " in u.key else ""
-        for cand in blocks.get(u.surname[:2], ()):
-            if initial and cand.first[:1] != initial:
-                continue
-            score = _sim(u.surname, cand.surname)
-            if score < SURNAME_JW:
-                continue
-            rank = (score, len(cand.rows), cand.uid)
-            if best is None or rank > (best_score, len(best.rows), best.uid):
-                best, best_score = cand, score
-        if best is not None:
-            # ambiguous surname (two different full-name clusters): leave it alone
-            roots = {uf.find(c.uid) for c in blocks.get(u.surname[:2], ())
-                     if (not initial or c.first[:1] == initial)
-                     and _sim(u.surname, c.surname) >= SURNAME_JW}
-            if len(roots) == 1:
-                record(best.uid, u.uid, round(best_score * 0.9, 3),
-                       f"surname {best_score:.2f}")
-                continue
-        # else: link surnames among themselves
+        cands = [c for c in blocks.get(u.surname[:2], ())
+                 if (not initial or c.first[:1] == initial)
+                 and _sim(u.surname, c.surname) >= SURNAME_JW]
+        if not cands:
+            continue
+        best = max(cands, key=lambda c: (_sim(u.surname, c.surname), len(c.rows), c.uid))
+        if len({uf.find(c.uid) for c in cands}) == 1:
+            score = _sim(u.surname, best.surname)
+            out += _join(units, uf, best.uid, u.uid, round(score * 0.9, 3),
+                         f"surname {score:.2f}")
     short_blocks: dict[str, list[_Unit]] = defaultdict(list)
-    for u in sorted(persons_short, key=lambda u: u.uid):
+    for u in shorts:
         short_blocks[u.surname[:2]].append(u)
     for block in short_blocks.values():
         for i, a in enumerate(block):
@@ -499,47 +545,71 @@ def resolve_actors(
                     continue
                 score = _sim(a.surname, b.surname)
                 if score >= SURNAME_JW:
-                    record(a.uid, b.uid, round(score * 0.9, 3), f"surname {score:.2f}")
+                    out += _join(units, uf, a.uid, b.uid, round(score * 0.9, 3),
+                                 f"surname {score:.2f}")
+    return out
 
-    # a city name tagged ORG (Minsk, Moscow as governments) joins the place where the corpus
-    # also has it as a place
-    for u in sorted(others, key=lambda u: u.uid):
+
+def _other_names(units: dict[str, _Unit]) -> list[_Unit]:
+    return sorted((u for u in units.values() if u.group != "PER" and u.kind == "name"),
+                  key=lambda u: u.uid)
+
+
+def _link_places_named_as_org(units: dict[str, _Unit], uf: _UnionFind) -> list[dict]:
+    """A city name tagged ORG (Minsk, Moscow as governments) joins the place of that name."""
+    out: list[dict] = []
+    for u in _other_names(units):
         if u.group != "ORG/LOC":
             continue
         for form in sorted(u.forms):
             place = gazetteer_lookup(form)
             target = f"{u.group}|{place.key}" if place is not None else ""
             if target in units:
-                record(target, u.uid, PLACE_AS_ORG_SCORE, f"place name as ORG: {place.name}")
+                out += _join(units, uf, target, u.uid, PLACE_AS_ORG_SCORE,
+                             f"place name as ORG: {place.name}")
                 break
+    return out
 
-    # other names (organisations, events, products, places outside the gazetteer)
+
+def _link_other_names(units: dict[str, _Unit], uf: _UnionFind) -> list[dict]:
+    """Organisations, events, products, places outside the gazetteer: fuzzy name keys."""
     oblocks: dict[tuple[str, str], list[_Unit]] = defaultdict(list)
-    for u in sorted(others, key=lambda u: u.uid):
+    for u in _other_names(units):
         oblocks[(u.group, u.key[:2])].append(u)
+    out: list[dict] = []
     for block in oblocks.values():
         for i, a in enumerate(block):
             for b in block[i + 1:]:
                 if " " in a.key or " " in b.key:
                     score = fuzz.token_sort_ratio(a.key, b.key)
                     if score >= MULTI_RATIO:
-                        record(a.uid, b.uid, round(score / 100, 3), f"fuzzy {score / 100:.2f}")
+                        out += _join(units, uf, a.uid, b.uid, round(score / 100, 3),
+                                     f"fuzzy {score / 100:.2f}")
                     continue
                 score = _sim(a.key, b.key)
                 if score >= NAME_JW:
-                    record(a.uid, b.uid, round(score, 3), f"translit+fuzzy {score:.2f}")
+                    out += _join(units, uf, a.uid, b.uid, round(score, 3),
+                                 f"translit+fuzzy {score:.2f}")
+    return out
 
-    # acronyms used without their expansion in a document (UE) join the one multi-word name
-    # of the same label and language whose initials they are (Unia Europejska); two-letter
-    # acronyms only where some document of the corpus spells that acronym out
+
+def _link_acronyms(units: dict[str, _Unit], uf: _UnionFind,
+                   doc_acronyms: set[tuple[str, str, str]]) -> list[dict]:
+    """An acronym used without its expansion (UE) joins the one multi-word name it abbreviates.
+
+    Same label and language (Unia Europejska); two-letter acronyms only where some document
+    of the corpus spells that acronym out.
+    """
+    others = _other_names(units)
     expansions: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    for u in sorted(others, key=lambda u: u.uid):
+    for u in others:
         for form in u.forms:
             acro = _acronym(form, min_words=2)
             if acro and len(form.split()) >= 2:
                 for lang in u.langs:
                     expansions[(_main_label(u), lang, acro)].add(u.uid)
-    for u in sorted(others, key=lambda u: u.uid):
+    out: list[dict] = []
+    for u in others:
         forms = {f for f in u.forms if f.isupper() and 2 <= len(f) <= 6 and f.isalpha()
                  and (len(f) > 2 or any((u.group, lang, f) in doc_acronyms
                                         for lang in u.langs))}
@@ -547,28 +617,32 @@ def resolve_actors(
             continue
         cands = {c for f in forms for lang in u.langs
                  for c in expansions.get((_main_label(u), lang, f), ())}
-        roots = {uf.find(c) for c in cands}
-        if len(roots) == 1:
-            target = sorted(cands)[0]
-            record(target, u.uid, ACRONYM_SCORE, "corpus acronym")
+        if len({uf.find(c) for c in cands}) == 1:
+            out += _join(units, uf, sorted(cands)[0], u.uid, ACRONYM_SCORE, "corpus acronym")
+    return out
 
-    # --- 4. entities, ids, tables
+
+# --------------------------------------------------------------------------- output tables
+def _entities(units: dict[str, _Unit], uf: _UnionFind, reg: pd.DataFrame | None
+              ) -> tuple[pd.DataFrame, dict[str, str]]:
+    """One entity per cluster of units (registry actor or automatic id); root → entity id.
+
+    The returned table still lacks ``n_mentions`` and ``aliases`` (see :func:`_with_aliases`).
+    """
     clusters: dict[str, list[str]] = defaultdict(list)
     for uid in sorted(units):
         clusters[uf.find(uid)].append(uid)
     reg_by_id = {r.actor_id: r for r in reg.itertuples()} if reg is not None else {}
     ids: dict[str, str] = {}
-    entity_rows = []
+    rows = []
     used: dict[str, str] = {}
     for root, uids in sorted(clusters.items()):
         members = [units[u] for u in uids]
         label_counts: Counter = Counter()
-        forms: Counter = Counter()
         langs_c: set[str] = set()
         docs_c: set[str] = set()
         for m in members:
             label_counts.update(m.labels)
-            forms.update(m.forms)
             langs_c |= m.langs
             docs_c |= m.docs
         label = sorted(label_counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
@@ -588,60 +662,70 @@ def resolve_actors(
                 eid = f"{eid}-{digest}"
         used[eid] = root
         ids[root] = eid
-        entity_rows.append({"entity_id": eid, "name": name, "label": label,
-                            "wikidata_qid": qid, "languages": ",".join(sorted(langs_c)),
-                            "_rows": [r for m in members for r in m.rows],
-                            "n_docs": len(docs_c), "source": source})
+        rows.append({"entity_id": eid, "name": name, "label": label, "wikidata_qid": qid,
+                     "languages": ",".join(sorted(langs_c)), "n_docs": len(docs_c),
+                     "source": source})
+    return pd.DataFrame(rows), ids
+
+
+def _linked_mentions(base: pd.DataFrame, frame: pd.DataFrame, extra: list[str],
+                     row_unit: list[str], uf: _UnionFind, ids: dict[str, str]) -> pd.DataFrame:
+    """The input rows with ``entity_id`` and the base forms as linked."""
     row_entity = pd.Series([ids[uf.find(u)] for u in row_unit], index=base.index,
                            dtype="string")
-    out = base.assign(entity_id=row_entity)
-    # base forms as linked: missing ones filled with the text, relabelled mentions redone
-    out = out.assign(base_form=pd.Series(frame["base"].to_numpy(), index=base.index,
-                                         dtype="string"))
-    surf = out["text"].astype("string").fillna("")
-    for row in entity_rows:
-        rows = row.pop("_rows")
-        row["n_mentions"] = len(rows)
-        counts = Counter(" ".join(str(surf.iloc[r]).split()) for r in rows)
-        row["aliases"] = " | ".join(
-            f for f, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        )
-    entities = schemas.conform(pd.DataFrame(entity_rows), "entities")
-    entities = entities.sort_values(["n_mentions", "entity_id"], ascending=[False, True],
-                                    kind="stable").reset_index(drop=True)
-    merge_rows = []
+    out = base.assign(entity_id=row_entity, base_form=pd.Series(
+        frame["base"].to_numpy(), index=base.index, dtype="string"))
+    return schemas.conform(out, "mentions", extra=extra)
+
+
+def _with_aliases(entities: pd.DataFrame, mentions: pd.DataFrame, units: dict[str, _Unit],
+                  uf: _UnionFind, ids: dict[str, str]) -> pd.DataFrame:
+    """Add ``n_mentions`` and ``aliases`` (surface forms, most frequent first); sort."""
+    surf = mentions["text"].astype("string").fillna("").map(lambda t: " ".join(t.split()))
+    counts = (pd.DataFrame({"entity_id": mentions["entity_id"], "form": surf})
+              .groupby(["entity_id", "form"]).size().rename("n").reset_index())
+    counts = counts.sort_values(["entity_id", "n", "form"], ascending=[True, False, True])
+    aliases = counts.groupby("entity_id")["form"].agg(" | ".join)
+    n_mentions = counts.groupby("entity_id")["n"].sum()
+    out = entities.assign(n_mentions=entities["entity_id"].map(n_mentions),
+                          aliases=entities["entity_id"].map(aliases))
+    out = schemas.conform(out, "entities")
+    return out.sort_values(["n_mentions", "entity_id"], ascending=[False, True],
+                           kind="stable").reset_index(drop=True)
+
+
+def _merges_table(merges: list[dict], units: dict[str, _Unit], uf: _UnionFind,
+                  ids: dict[str, str], label_votes: dict, frame: pd.DataFrame,
+                  row_unit: list[str]) -> pd.DataFrame:
+    """Every identity decision as a ``merges`` row, least certain first."""
+    rows = []
     for m in merges:
         ua, ub = units[m["a"]], units[m["b"]]
-        merge_rows.append({"entity_id": ids[uf.find(m["a"])], "key": _describe(ub),
-                           "merged_into": _describe(ua), "score": m["score"],
-                           "reason": m["reason"], "languages": m["languages"]})
+        rows.append({"entity_id": ids[uf.find(m["a"])], "key": _describe(ub),
+                     "merged_into": _describe(ua), "score": m["score"],
+                     "reason": m["reason"], "languages": m["languages"]})
     for unit in sorted(units.values(), key=lambda u: u.uid):
         if unit.via_doc:
-            merge_rows.append({"entity_id": ids[uf.find(unit.uid)], "key": unit.via_doc,
-                               "merged_into": _describe(unit), "score": 0.95,
-                               "reason": "in-document partial name",
-                               "languages": ",".join(sorted(unit.langs))})
+            rows.append({"entity_id": ids[uf.find(unit.uid)], "key": unit.via_doc,
+                         "merged_into": _describe(unit), "score": 0.95,
+                         "reason": "in-document partial name",
+                         "languages": ",".join(sorted(unit.langs))})
         if unit.place is not None:
-            merge_rows.append({"entity_id": ids[uf.find(unit.uid)],
-                               "key": " | ".join(sorted(unit.forms)),
-                               "merged_into": unit.place.key, "score": 1.0,
-                               "reason": f"{unit.place.source}: {unit.place.name}",
-                               "languages": ",".join(sorted(unit.langs))})
+            rows.append({"entity_id": ids[uf.find(unit.uid)],
+                         "key": " | ".join(sorted(unit.forms)),
+                         "merged_into": unit.place.key, "score": 1.0,
+                         "reason": f"{unit.place.source}: {unit.place.name}",
+                         "languages": ",".join(sorted(unit.langs))})
     for i, (old, new, share, why) in sorted(label_votes.items()):
-        merge_rows.append({"entity_id": ids[uf.find(row_unit[i])],
-                           "key": f"{frame.at[i, 'base']} ({old}, {frame.at[i, 'doc']})",
-                           "merged_into": f"{frame.at[i, 'base']} ({new})",
-                           "score": round(share, 3),
-                           "reason": f"{why} label vote: {old} -> {new}",
-                           "languages": str(frame.at[i, "lang"])})
-    merges_df = schemas.conform(pd.DataFrame(merge_rows), "merges")
-    merges_df = merges_df.sort_values(["score", "entity_id", "key", "merged_into"],
-                                      kind="stable").reset_index(drop=True)
-    mentions_out = schemas.conform(out, "mentions", extra=extra)
-    logger.info("resolve_actors: %d mentions -> %d units -> %d entities",
-                len(base), len(units), len(entities))
-    return mentions_out, entities, merges_df
-
+        rows.append({"entity_id": ids[uf.find(row_unit[i])],
+                     "key": f"{frame.at[i, 'base']} ({old}, {frame.at[i, 'doc']})",
+                     "merged_into": f"{frame.at[i, 'base']} ({new})",
+                     "score": round(share, 3),
+                     "reason": f"{why} label vote: {old} -> {new}",
+                     "languages": str(frame.at[i, "lang"])})
+    table = schemas.conform(pd.DataFrame(rows), "merges")
+    return table.sort_values(["score", "entity_id", "key", "merged_into"],
+                             kind="stable").reset_index(drop=True)
 
 def harmonise_labels(mentions: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
     """Give each linked mention its actor's label; the model's label stays in ``label_native``.

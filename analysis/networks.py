@@ -54,6 +54,10 @@ def build_graph(
     return graph
 
 
+#: Decimals kept of centralities, so reruns give byte-identical tables.
+CENTRALITY_DIGITS = 10
+
+
 def node_table(graph: nx.Graph, *, seed: int = 0, resolution: float = 1.0) -> pd.DataFrame:
     """Node metrics and seeded Louvain communities.
 
@@ -91,8 +95,9 @@ def node_table(graph: nx.Graph, *, seed: int = 0, resolution: float = 1.0) -> pd
         **{k: data.get(k) for k in ("name", "label", "n_mentions", "n_docs", "languages")},
         "degree": graph.degree(node),
         "weighted_degree": float(graph.degree(node, weight="weight")),
-        "betweenness": betweenness[node],
-        "eigenvector": abs(float(eigen.get(node, 0.0))),
+        # rounded: eigensolvers differ in the last bits between runs (byte-identical outputs)
+        "betweenness": round(float(betweenness[node]), CENTRALITY_DIGITS),
+        "eigenvector": round(abs(float(eigen.get(node, 0.0))), CENTRALITY_DIGITS),
         "community": community[node],
     } for node, data in graph.nodes(data=True)]
     table = pd.DataFrame(rows).sort_values(["weighted_degree", "entity_id"],

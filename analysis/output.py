@@ -90,6 +90,16 @@ def manifest_json(manifest: dict[str, Any]) -> str:
     return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
 
 
+def gexf_text(graph: Any) -> str:
+    """GEXF of ``graph`` without the writer's ``lastmodifieddate`` (reruns stay identical)."""
+    import re
+
+    import networkx as nx
+
+    text = "<?xml version='1.0' encoding='utf-8'?>\n" + "\n".join(nx.generate_gexf(graph)) + "\n"
+    return re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)
+
+
 def write_outputs(result: RunResult, out: str | os.PathLike[str], *, report: bool = False,
                   report_options: dict[str, Any] | None = None) -> Path:
     """Write every output of ``result`` into ``out``; return the folder.
@@ -105,8 +115,6 @@ def write_outputs(result: RunResult, out: str | os.PathLike[str], *, report: boo
     report_options
         Options for the report (``title``, ``top_n``…).
     """
-    import networkx as nx
-
     from analysis.networks import dynamic_graph
     from analysis.result import summary_text
 
@@ -120,7 +128,7 @@ def write_outputs(result: RunResult, out: str | os.PathLike[str], *, report: boo
     if result.graph is not None:
         dynamic = dynamic_graph(result.graph, result.comentions_by_period,
                                 freq=result.options.get("freq", "MS"))
-        written.append(atomic_write(out_dir / GEXF_FILE, lambda p: nx.write_gexf(dynamic, p)))
+        written.append(write_text(out_dir / GEXF_FILE, gexf_text(dynamic)))
     written.append(write_text(out_dir / MANIFEST_FILE, manifest_json(result.manifest)))
     written.append(write_text(out_dir / SUMMARY_FILE, summary_text(result)))
     stale = out_dir / REPORT_FILE

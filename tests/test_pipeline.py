@@ -128,6 +128,15 @@ def test_cli_writes_tables(tmp_path, cache_dir):
     assert set(manifest["models"]) == {"pl", "lt", "ro"}
 
 
+def test_rerun_outputs_are_byte_identical(tmp_path, cache_dir):
+    for name in ("a", "b"):
+        run(out=tmp_path / name, report=True, cache_dir=cache_dir, progress=False)
+    files = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert "report.html" in files and "network.gexf" in files
+    for name in files:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
 def test_cli_reports_missing_corpus(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "analysis", "run", str(tmp_path / "nope"),
                            "--out", str(tmp_path)], capture_output=True, text=True, check=False)
