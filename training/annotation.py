@@ -65,6 +65,37 @@ def clean_text(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+#: Cyrillic code pages that ro_news text was wrongly decoded with (seen in the corpus).
+_MOJIBAKE_ENCODINGS = ("ptcp154", "iso8859_5", "mac_cyrillic")
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 text decoded with a Cyrillic code page (``sДғ`` → ``să``), as in ro_news.
+
+    Word by word: a word holding Cyrillic letters is replaced when re-encoding it gives valid
+    UTF-8 without Cyrillic letters; real Cyrillic words do not survive that round trip and
+    stay as they are, and so do words already correct.
+    """
+    if not _CYRILLIC.search(text):
+        return text
+
+    def fix(match: re.Match) -> str:
+        word = match.group(0)
+        if not _CYRILLIC.search(word):
+            return word
+        for encoding in _MOJIBAKE_ENCODINGS:
+            try:
+                fixed = word.encode(encoding).decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            if not _CYRILLIC.search(fixed):
+                return fixed
+        return word
+
+    return re.sub(r"\S+", fix, text)
+
+
 def split_sentences(text: str) -> list[str]:
     """Split cleaned news text into sentences (a simple punctuation rule; enough to sample)."""
     return [s.strip() for s in _SENT_SPLIT.split(clean_text(text)) if s.strip()]
@@ -116,6 +147,7 @@ def sample_ro_news(corpora: Path, n: int, *, seed: int = 0, per_article: int = 1
         for k in _pick(sents, rng, per_article, with_name_share):
             items.append(Item(f"ro_news:{doc}:{k}", "ro", sents[k], "ro_news", rec["file"],
                               rec["href"], k))
+        skip.add(doc)  # the same article is stored twice in some years' files
         if len(items) >= n:
             break
     return items[:n]
@@ -242,6 +274,92 @@ def agreement(a: dict[str, tuple[str, list[Span]]], b: dict[str, tuple[str, list
             "spans_b": n_b, "agreed": tp, "f1": round(100 * f1, 2)}
 
 
+def read_annotator(folder: Path, items: dict[str, Item] | None = None
+                   ) -> tuple[dict[str, tuple[str, list[Span]]], list[str]]:
+    """Read every ``batch_*.txt`` of one annotator's folder (see :func:`read_marked`)."""
+    result: dict[str, tuple[str, list[Span]]] = {}
+    problems: list[str] = []
+    for path in sorted(folder.glob("batch_*.txt")):
+        part, probs = read_marked(path, items)
+        result.update(part)
+        problems += probs
+    return result, problems
+
+
+def disagreements(a: dict[str, tuple[str, list[Span]]], b: dict[str, tuple[str, list[Span]]]
+                  ) -> list[str]:
+    """Items both annotated whose spans differ, as ``<id>\tA: <marked>\tB: <marked>`` lines."""
+    out = []
+    for item_id in sorted(set(a) & set(b)):
+        (ta, sa), (tb, sb) = a[item_id], b[item_id]
+        if ta == tb and set(sa) != set(sb):
+            out.append(f"{item_id}\tA: {render_marked(ta, sa)}\tB: {render_marked(tb, sb)}")
+    return out
+
+
+def final_spans(a: dict[str, tuple[str, list[Span]]], b: dict[str, tuple[str, list[Span]]],
+                adjudicated: dict[str, tuple[str, list[Span]]]
+                ) -> dict[str, tuple[str, list[Span], str]]:
+    """The adjudicated dataset: agreed items as they are, disagreements as adjudicated.
+
+    Returns ``{item_id: (text, spans, how)}`` with ``how`` ``"agreed"`` or
+    ``"adjudicated"``; items only one annotator did, or disagreements not yet adjudicated,
+    are left out.
+    """
+    out: dict[str, tuple[str, list[Span], str]] = {}
+    for item_id in sorted(set(a) & set(b)):
+        (ta, sa), (tb, sb) = a[item_id], b[item_id]
+        if ta == tb and set(sa) == set(sb):
+            out[item_id] = (ta, sorted(sa), "agreed")
+        elif item_id in adjudicated:
+            text, spans = adjudicated[item_id]
+            out[item_id] = (text, sorted(spans), "adjudicated")
+    return out
+
+
+def cleaned(text: str, spans: Sequence[Span]) -> tuple[str, list[Span]]:
+    """Repair mojibake and clean ``text`` (:func:`clean_text`), moving the spans with it."""
+    fixed = clean_text(repair_mojibake(render_marked(text, spans)))
+    return parse_marked(fixed)
+
+
+def tokens_with_tags(text: str, spans: Sequence[Span]) -> list[tuple[str, str, bool]]:
+    """Tokenise ``text`` (``training.data.TOKEN_RE``, split at span edges) with BIO tags.
+
+    Returns ``(form, tag, space_after)`` triples.
+
+    Raises
+    ------
+    ValueError
+        If a span does not start and end on token boundaries after splitting.
+    """
+    from training.data import TOKEN_RE
+
+    cuts = sorted({p for s in spans for p in s[:2]})
+    pieces = []
+    for m in TOKEN_RE.finditer(text):
+        start = m.start()
+        for cut in cuts:
+            if m.start() < cut < m.end():
+                pieces.append((start, cut))
+                start = cut
+        pieces.append((start, m.end()))
+    out = []
+    for i, (start, end) in enumerate(pieces):
+        tag = "O"
+        for s_start, s_end, label in spans:
+            if s_start <= start and end <= s_end:
+                tag = ("B-" if start == s_start else "I-") + label
+        nxt = pieces[i + 1][0] if i + 1 < len(pieces) else len(text)
+        out.append((text[start:end], tag, nxt > end))
+    starts = {p[0] for p in pieces}
+    ends = {p[1] for p in pieces}
+    for s_start, s_end, label in spans:
+        if s_start not in starts or s_end not in ends:
+            raise ValueError(f"span {text[s_start:s_end]!r} ({label}) is not on token edges")
+    return out
+
+
 def write_items(items: Iterable[Item], path: Path) -> int:
     """Write items as JSON lines; return the count."""
     lines = [it.to_json() for it in items]
@@ -273,11 +391,14 @@ def write_batches(items: Sequence[Item], folder: Path, *, size: int = 100) -> li
     return paths
 
 
-def check_file(path: Path, items_path: Path, *, batch: Path | None = None) -> list[str]:
+def check_file(path: Path, items_path: Path, *, batch: Path | None = None,
+               same_text: bool = False) -> list[str]:
     """Problems of one returned batch file (empty list: fine).
 
     Annotated items must reproduce their text; a translation (``lt:<source id>``) must name
-    a known source. With ``batch``, every id of the batch must be answered exactly once.
+    a known source. With ``batch``, every id of the batch must be answered exactly once; with
+    ``same_text`` too, each answer's plain text must equal the batch line's text (a second
+    annotation of translated text).
     """
     items = {it.item_id: it for it in read_items(items_path)}
     translated = {f"lt:{k}": Item(f"lt:{k}", "lt", "", it.corpus, it.file, it.doc,
@@ -290,6 +411,11 @@ def check_file(path: Path, items_path: Path, *, batch: Path | None = None) -> li
         answered = {k.removeprefix("lt:") for k in got}
         missing = [w for w in wanted if w not in answered]
         problems += [f"missing: {w}" for w in missing]
+        if same_text:
+            texts = dict(line.split("\t", 1) for line in
+                         batch.read_text(encoding="utf-8").splitlines() if "\t" in line)
+            problems += [f"text differs from the batch: {k}" for k, (text, _) in result.items()
+                         if k in texts and texts[k] != text]
     return problems
 
 
@@ -303,8 +429,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument("file", type=Path)
     check.add_argument("--items", type=Path, required=True)
     check.add_argument("--batch", type=Path)
+    check.add_argument("--same-text", action="store_true",
+                       help="the marked text must equal the batch text (second annotations)")
     args = parser.parse_args(argv)
-    problems = check_file(args.file, args.items, batch=args.batch)
+    problems = check_file(args.file, args.items, batch=args.batch, same_text=args.same_text)
     for p in problems:
         print(p)
     print(f"{args.file}: {'OK' if not problems else f'{len(problems)} problem(s)'}")
