@@ -419,8 +419,56 @@ def check_file(path: Path, items_path: Path, *, batch: Path | None = None,
     return problems
 
 
+def build_gold(folder: Path, *, items_name: str = "items.jsonl",
+               a_dirs: Sequence[str] = ("annotator_a",),
+               b_dirs: Sequence[str] = ("annotator_b",),
+               adjudicated_name: str = "adjudicated.txt") -> tuple[list[Item], dict[str, float]]:
+    """The adjudicated items of one data folder, cleaned, with their origin and how made.
+
+    ``a_dirs`` / ``b_dirs``: folders of the first and second annotation (for translations
+    the translators' folders are A); later folders fill items the earlier ones lack.
+    Returns the items (``spans`` filled, text repaired and cleaned, ``made`` ``annotated``
+    or ``translated``) and the agreement of A and B (:func:`agreement`).
+    """
+    sources = {}
+    for it in read_items(folder / items_name):
+        sources.setdefault(it.item_id, it)
+
+    def merged(names: Sequence[str]) -> dict[str, tuple[str, list[Span]]]:
+        out: dict[str, tuple[str, list[Span]]] = {}
+        for name in names:
+            if (folder / name).is_dir():
+                part, _problems = read_annotator(folder / name)
+                out.update({k: v for k, v in part.items() if k not in out})
+        return out
+
+    a, b = merged(a_dirs), merged(b_dirs)
+    adjudicated = {}
+    if (folder / adjudicated_name).is_file():
+        adjudicated, _problems = read_marked(folder / adjudicated_name)
+    final = final_spans(a, b, adjudicated)
+    gold = []
+    for item_id, (text, spans, _how) in sorted(final.items()):
+        src = sources[item_id.removeprefix("lt:")]
+        text, spans = cleaned(text, spans)
+        translated = item_id.startswith("lt:")
+        gold.append(Item(item_id, "lt" if translated else src.lang, text, src.corpus, src.file,
+                         src.doc, src.sentence, "translated" if translated else "annotated",
+                         src.item_id if translated else None, tuple(spans)))
+    score = agreement(a, b)
+    score["adjudicated"] = sum(1 for _, _, how in final.values() if how == "adjudicated")
+    score["gold_items"] = len(gold)
+    return gold, score
+
+
+def gold_sentences(path: Path) -> list[list[tuple[str, str, bool]]]:
+    """The items of a gold file as token sentences ``(form, BIO tag, space_after)``."""
+    return [tokens_with_tags(it.text, it.spans) for it in read_items(path)]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m training.annotation check FILE --items ITEMS [--batch BATCH]``."""
+    """``python -m training.annotation check FILE --items ITEMS [--batch BATCH]`` or
+    ``python -m training.annotation build FOLDER [--translated]`` (writes ``gold.jsonl``)."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m training.annotation")
@@ -431,7 +479,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument("--batch", type=Path)
     check.add_argument("--same-text", action="store_true",
                        help="the marked text must equal the batch text (second annotations)")
+    build = sub.add_parser("build", help="write FOLDER/gold.jsonl from the annotations")
+    build.add_argument("folder", type=Path)
+    build.add_argument("--translated", action="store_true",
+                       help="translations: items in sources.jsonl, A = translator_*, "
+                            "B = annotator_b*")
     args = parser.parse_args(argv)
+    if args.cmd == "build":
+        kw = {}
+        if args.translated:
+            kw = {"items_name": "sources.jsonl",
+                  "a_dirs": sorted(p.name for p in args.folder.glob("translator_*")),
+                  "b_dirs": sorted(p.name for p in args.folder.glob("annotator_b*"))}
+        gold, score = build_gold(args.folder, **kw)
+        write_items(gold, args.folder / "gold.jsonl")
+        (args.folder / "agreement.json").write_text(
+            json.dumps(score, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        print(json.dumps(score, sort_keys=True))
+        return 0
     problems = check_file(args.file, args.items, batch=args.batch, same_text=args.same_text)
     for p in problems:
         print(p)

@@ -42,6 +42,7 @@ __all__ = [
     "SENTENCE_END",
     "TOKEN_RE",
     "repair_bio",
+    "to_actor_names",
     "write_bio",
 ]
 
@@ -387,6 +388,44 @@ def ronec_valid_halves(records: list[dict]) -> tuple[list[list[Token]], list[lis
     for rec, (_, sent) in zip(records, read_ronec_json(records), strict=True):
         halves[int(rec["id"]) % 2].append(sent)
     return halves
+
+
+# ---------------------------------------------------------------- actor-name convention
+
+_QUOTE_TOKENS = frozenset('"„“”«»\'‘’')
+_APPOSITION_TOKENS = frozenset({",", "(", "-", "–", "—"})
+
+
+def _capitalised(form: str) -> bool:
+    return form[:1].isupper()
+
+
+def to_actor_names(sentence: Sequence[Token]) -> list[Token]:
+    """Re-tag a sentence by the actor-name convention (as the ro held-out set is scored).
+
+    A span keeps its capitalised name only: lower-case words and quote marks before the
+    first capitalised word leave it ("deputatul Hans-Peter Kemper" → "Hans-Peter Kemper"),
+    an apposition after a comma, bracket or dash followed by a lower-case word leaves it
+    ("Marius Popovici, vicepreședinte" → "Marius Popovici"), quote marks at its end leave
+    it, and a span without any capitalised word is dropped (all its tokens become ``O``).
+    """
+    tags = ["O"] * len(sentence)
+    for start, end, label in bio_to_spans([t.tag for t in sentence]):
+        forms = [t.form for t in sentence[start:end]]
+        first = next((i for i, f in enumerate(forms) if _capitalised(f)), None)
+        if first is None:
+            continue
+        stop = len(forms)
+        for i in range(first + 1, len(forms) - 1):
+            if forms[i] in _APPOSITION_TOKENS and not _capitalised(forms[i + 1]):
+                stop = i
+                break
+        while stop > first + 1 and forms[stop - 1] in _QUOTE_TOKENS:
+            stop -= 1
+        tags[start + first] = f"B-{label}"
+        for k in range(start + first + 1, start + stop):
+            tags[k] = f"I-{label}"
+    return [Token(t.form, tag, t.space_after) for t, tag in zip(sentence, tags, strict=True)]
 
 
 # ---------------------------------------------------------------- spacing

@@ -243,6 +243,9 @@ def prepare_ner(
     transfer_langs: Sequence[str] = ("pl",),
     adapt_copies: int = 0,
     adapt_seed: int = 0,
+    own_data: Sequence[Path] = (),
+    own_copies: int = 1,
+    actor_names: bool = False,
 ) -> dict[str, Path]:
     """Write BIO and Stanza JSON NER files for ``lang``.
 
@@ -278,6 +281,15 @@ def prepare_ner(
         (:func:`training.data.ronec_valid_halves`), and the odd-id half as dev (0: none).
     adapt_seed : int
         Seed for shuffling the adaptation training sentences.
+    own_data : sequence of Path
+        Gold files of training data made by this project (``data/annotations/*/gold.jsonl``,
+        :func:`training.annotation.gold_sentences`); ``own_copies`` copies of their sentences
+        join the training (and adaptation training) sentences.
+    own_copies : int
+        Copies of the own-data sentences.
+    actor_names : bool
+        Re-tag every split by the actor-name convention (:func:`training.data.to_actor_names`),
+        the convention the pipeline and the ro held-out set use.
 
     Returns
     -------
@@ -325,6 +337,16 @@ def prepare_ner(
         rng.shuffle(train)
     elif repeat > 1:
         train = train * repeat
+    if own_data:
+        from training.annotation import gold_sentences
+
+        own = [[data.Token(f, t, sp) for f, t, sp in sent]
+               for path in own_data for sent in gold_sentences(path)]
+        logger.info("%s NER: %d own sentences x %d", lang, len(own), own_copies)
+        train = train + own * own_copies
+        random.Random(seed).shuffle(train)
+    else:
+        own = []
     splits = [("train", train), ("dev", dev)]
     if adapt_copies:
         if lang != "ro":
@@ -333,6 +355,8 @@ def prepare_ner(
         adapt_train = train + v2_train * adapt_copies
         random.Random(adapt_seed).shuffle(adapt_train)
         splits += [("adapt.train", adapt_train), ("adapt.dev", v2_dev)]
+    if actor_names:
+        splits = [(name, [data.to_actor_names(x) for x in sents_]) for name, sents_ in splits]
     paths: dict[str, Path] = {}
     for split, sents_ in splits:
         bio = out_dir / f"{short}.{split}.bio"
