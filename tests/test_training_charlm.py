@@ -34,13 +34,28 @@ def test_charlm_text_holds_out_every_hundredth_article(tmp_path):
     _fake_ro_news(tmp_path / "corpora", 203)
     train_dir, dev = charlm.write_charlm_text("ro", corpora=tmp_path / "corpora",
                                               workdir=tmp_path / "work")
-    train = (train_dir / "ro_news.txt").read_text(encoding="utf-8").splitlines()
+    train = (train_dir / "ro_raw.txt").read_text(encoding="utf-8").splitlines()
     held = dev.read_text(encoding="utf-8").splitlines()
     # 202 non-empty articles, indices 0..201 after the skip: 0, 100, 200 go to dev
     assert held == ["Titlu 0", "Text 0.", "Titlu 101", "Text 101.", "Titlu 201", "Text 201."]
     assert len(train) == 2 * (202 - 3) and "Titlu 5" not in train and "Text 5." not in train
-    with pytest.raises(ValueError, match="lt"):
-        charlm.write_charlm_text("lt", corpora=tmp_path / "corpora", workdir=tmp_path / "w")
+    with pytest.raises(ValueError, match="xx"):
+        charlm.write_charlm_text("xx", corpora=tmp_path / "corpora", workdir=tmp_path / "w")
+    train_dir, _ = charlm.write_charlm_text("ro", corpora=tmp_path / "corpora",
+                                            workdir=tmp_path / "capped", max_chars=100)
+    capped = (train_dir / "ro_raw.txt").read_text(encoding="utf-8")
+    assert 100 <= len(capped) < 130  # stops at the first unit past the budget
+
+
+def test_charlm_text_of_lt_is_cased_sentences(tmp_path):
+    folder = tmp_path / "corpora" / "lt_ner"
+    folder.mkdir(parents=True)
+    (folder / "lt_ner-train.bio").write_text(
+        "# sent_id = a:1\nVilniaus\tB-LOC\nuniversitetas\tO\n.\tO\n\n", encoding="utf-8")
+    (tmp_path / "corpora" / "ud").mkdir()
+    train_dir, dev = charlm.write_charlm_text("lt", corpora=tmp_path / "corpora",
+                                              workdir=tmp_path / "work")
+    assert dev.read_text(encoding="utf-8").startswith("Vilniaus universitetas.")
 
 
 def test_train_charlm_runs_stanza_charlm_with_the_recipe_size(tmp_path, monkeypatch):

@@ -12,6 +12,9 @@ Steps (each reads only the corpora folder and writes under ``.train/``):
 ``ship``      copy the models into ``analysis/models/<lang>/`` and write ``model.json``
 ``all``       every step above, in order
 ``card``      (re)write ``MODEL_CARD.md`` from ``model.json`` (run after the evaluation)
+``gpu``       the one-shot GPU recipe (:mod:`training.gpu`): character LMs and two NER
+              candidates per language in parallel, scored on dev, shipped only when they
+              gain >= 1 point (``--no-ship`` to only measure, ``--out DIR`` for the report)
 ``restore``   copy the shipped tokenizer, MWT, lemmatizer and vectors back into the work
               folder, so that ``ner --from-run N --start-model analysis/models/<lang>/ner.pt``
               and ``ship`` can continue a recipe without re-training the earlier steps
@@ -30,12 +33,19 @@ from pathlib import Path
 from typing import Any
 
 from training import steps
-from training.paths import LANGS, NER_SHORTNAMES, SHORTNAMES, corpora_dir, work_dir
+from training.paths import (
+    LANGS,
+    NER_SHORTNAMES,
+    REPO_ROOT,
+    SHORTNAMES,
+    corpora_dir,
+    work_dir,
+)
 from training.recipes import RECIPES, ner_save_names
 
 STEPS = ("prepare", "tokenize", "mwt", "lemma", "vectors", "charlm", "ner", "ship")
 #: Steps run only when named (not part of ``all``).
-EXTRA_STEPS = ("restore", "card")
+EXTRA_STEPS = ("restore", "card", "gpu")
 
 logger = logging.getLogger("training")
 
@@ -203,7 +213,10 @@ def run_step(step: str, lang: str, corpora: Path, work: Path, *, from_run: int =
         steps.prepare_ner(lang, corpora=corpora, workdir=work, max_train=recipe.ner_max_train,
                           repeat=recipe.ner_train_repeat, transfer=recipe.ner_transfer,
                           transfer_langs=recipe.ner_transfer_langs,
-                          adapt_copies=recipe.ner_adapt_copies if recipe.ner_adapt_steps else 0)
+                          adapt_copies=recipe.ner_adapt_copies if recipe.ner_adapt_steps else 0,
+                          own_data=[REPO_ROOT / "data" / "annotations" / name / "gold.jsonl"
+                                    for name in recipe.ner_own_data],
+                          own_copies=recipe.ner_own_copies, actor_names=recipe.ner_actor_names)
     elif step == "tokenize":
         steps.train_tokenizer(lang, steps=recipe.tokenizer_steps, workdir=work)
     elif step == "mwt":
@@ -296,6 +309,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="ner: model file the first run executed continues from")
     parser.add_argument("--ship-dir", default=None,
                         help="ship: install into DIR/<lang> instead of analysis/models/<lang>")
+    parser.add_argument("--out", default=None, help="gpu: copy the report (and logs) here")
+    parser.add_argument("--no-ship", action="store_true",
+                        help="gpu: score the candidates, never replace the shipped models")
+    parser.add_argument("--copy-candidates", action="store_true",
+                        help="gpu: also copy winning candidates to --out/models/<lang>")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     corpora = corpora_dir(args.corpora)
@@ -307,6 +325,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         for lang in args.lang:
             logger.info("wrote %s", write_card(lang))
+        return 0
+    if args.step == "gpu":
+        from training.gpu import GpuPlan
+        from training.gpu import run as run_gpu
+
+        report = run_gpu(args.lang, GpuPlan(), corpora=corpora, work=work,
+                         ship=not args.no_ship, out=Path(args.out) if args.out else None,
+                         copy_candidates=args.copy_candidates)
+        logger.info("gpu recipe done in %.0f s", report["seconds"])
         return 0
     todo = STEPS if args.step == "all" else (args.step,)
     for lang in args.lang:

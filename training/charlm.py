@@ -2,16 +2,20 @@
 
 Stanza's NER reads a forward and a backward character LM when it has them; their
 hidden states carry what the raw text taught them about word shapes and contexts.
-Only Romanian has enough raw text here (ro_news, ~53 M characters); the models are
-small (a 1-layer LSTM of ``hidden_dim`` units) so that they train on two CPU cores.
+Romanian has the most raw text here (ro_news, ~53 M characters), Polish a few million
+characters (news, NKJP), Lithuanian little (UD, lt_ner, the project's translations). On CPU
+the models are kept small (``hidden_dim`` 256); the GPU recipe (:mod:`training.gpu`) trains
+Stanza's default 1024 units.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from training.paths import corpora_dir, work_dir
+from training import data
+from training.paths import REPO_ROOT, corpora_dir, work_dir
 from training.steps import run_stanza
 
 logger = logging.getLogger(__name__)
@@ -20,19 +24,77 @@ logger = logging.getLogger(__name__)
 DEV_EVERY = 100
 
 
-def write_charlm_text(lang: str, *, corpora: Path | None = None,
-                      workdir: Path | None = None) -> tuple[Path, Path]:
-    """Write the raw train and dev text of the character LM of ``lang``.
+def _ro_texts(root: Path) -> Iterator[str]:
+    import pyarrow.parquet as pq
 
-    ro: the title, description and text of every ro_news article (cased, one field
-    per line); every ``DEV_EVERY``-th article goes to the dev text.
+    for path in sorted((root / "ro_news" / "datasets").glob("*.parquet")):
+        table = pq.read_table(path, columns=["title", "description", "article_text"])
+        for row in table.to_pylist():
+            fields = [(row[c] or "").strip() for c in ("title", "description", "article_text")]
+            text = "\n".join(f for f in fields if f)
+            if text:
+                yield text
+
+
+def _conllu_texts(paths: Iterable[Path]) -> Iterator[str]:
+    for path in paths:
+        with data.open_text(path) as fh:
+            for line in fh:
+                if line.startswith("# text = "):
+                    yield line[len("# text = "):].strip()
+
+
+def _pl_texts(root: Path) -> Iterator[str]:
+    for path in sorted((root / "pl_dated_news").rglob("*.txt")):
+        lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+        body = "\n".join(lines[5:]).strip()  # id, lang, date, url, title
+        if body:
+            yield body
+    for path in sorted((root / "slavicner" / "raw").glob("*/pl/*.txt")):
+        text = path.read_text(encoding="utf-8", errors="replace").strip()
+        if text:
+            yield text
+    with data.open_text(root / "pl_nkjp" / "nkjp-nested-simplified-v2.iob.gz") as fh:
+        for _, sent in data.read_nkjp_iob(fh):
+            yield data.detokenize(sent)[0]
+    yield from _conllu_texts(sorted((root / "ud").glob("UD_Polish-*/*.conllu")))
+
+
+def _lt_texts(root: Path) -> Iterator[str]:
+    yield from _conllu_texts(sorted((root / "ud").glob("UD_Lithuanian-*/*.conllu")))
+    for path in sorted((root / "lt_ner").glob("*.bio")):
+        with data.open_text(path) as fh:
+            for _, sent in data.read_bio(fh):
+                yield data.detokenize(sent)[0]
+    own = REPO_ROOT / "data" / "annotations" / "lt_translated" / "gold.jsonl"
+    if own.is_file():
+        from training.annotation import read_items
+
+        yield from (it.text for it in read_items(own))
+
+
+#: Cased raw text of each language's character LM, one unit (article or sentence) at a time.
+CHARLM_TEXTS = {"ro": _ro_texts, "pl": _pl_texts, "lt": _lt_texts}
+
+
+def write_charlm_text(lang: str, *, corpora: Path | None = None, workdir: Path | None = None,
+                      max_chars: int | None = None) -> tuple[Path, Path]:
+    """Write the raw train and dev text of the character LM of ``lang`` (cased).
+
+    ro: title, description and text of every ro_news article (one field per line). pl:
+    pl_dated_news and SlavicNER article texts, NKJP and UD sentences. lt: UD and lt_ner
+    sentences and the project's Lithuanian translations (``data/annotations``). Every
+    ``DEV_EVERY``-th unit goes to the dev text.
 
     Parameters
     ----------
     lang : str
-        Only ``ro`` has a raw-text corpus large enough.
+        pl, lt or ro.
     corpora, workdir : Path, optional
         Corpora root and work folder.
+    max_chars : int, optional
+        Stop after this many characters of train text (a time budget: Stanza's charlm has
+        no step limit, an epoch is one pass over the text).
 
     Returns
     -------
@@ -40,29 +102,29 @@ def write_charlm_text(lang: str, *, corpora: Path | None = None,
         The train text (a folder holding one file, as Stanza's ``--train_dir`` wants)
         and the dev text file.
     """
-    if lang != "ro":
-        raise ValueError(f"no raw text large enough for a {lang!r} character LM")
-    import pyarrow.parquet as pq
-
+    if lang not in CHARLM_TEXTS:
+        raise ValueError(f"no raw text for a {lang!r} character LM")
     root = corpora_dir(corpora)
     out = work_dir(workdir) / "charlm" / lang
     train_dir = out / "train"
     train_dir.mkdir(parents=True, exist_ok=True)
-    train_path, dev_path = train_dir / "ro_news.txt", out / "dev.txt"
-    index = 0
+    train_path, dev_path = train_dir / f"{lang}_raw.txt", out / "dev.txt"
+    for old in train_dir.glob("*.txt"):
+        old.unlink()
+    index = n_chars = 0
     with open(train_path, "w", encoding="utf-8") as train, \
             open(dev_path, "w", encoding="utf-8") as dev:
-        for path in sorted((root / "ro_news" / "datasets").glob("*.parquet")):
-            table = pq.read_table(path, columns=["title", "description", "article_text"])
-            for row in table.to_pylist():
-                fields = [(row[c] or "").strip() for c in ("title", "description",
-                                                            "article_text")]
-                text = "\n".join(f for f in fields if f)
-                if not text:
-                    continue
-                (dev if index % DEV_EVERY == 0 else train).write(text + "\n")
-                index += 1
-    logger.info("charLM text: %d articles -> %s, %s", index, train_path, dev_path)
+        for text in CHARLM_TEXTS[lang](root):
+            if index % DEV_EVERY == 0:
+                dev.write(text + "\n")
+            else:
+                train.write(text + "\n")
+                n_chars += len(text) + 1
+            index += 1
+            if max_chars is not None and n_chars >= max_chars:
+                break
+    logger.info("charLM text: %d units, %d train characters -> %s, %s", index, n_chars,
+                train_path, dev_path)
     return train_dir, dev_path
 
 
@@ -72,7 +134,7 @@ def charlm_path(lang: str, direction: str, *, workdir: Path | None = None) -> Pa
 
 
 def train_charlm(lang: str, direction: str, *, hidden_dim: int = 256, epochs: int = 1,
-                 eval_steps: int = 250, workdir: Path | None = None) -> Path:
+                 eval_steps: int = 250, workdir: Path | None = None, cpu: bool = True) -> Path:
     """Train one direction of the character LM of ``lang`` (best dev model kept).
 
     Parameters
@@ -89,6 +151,8 @@ def train_charlm(lang: str, direction: str, *, hidden_dim: int = 256, epochs: in
         Dev perplexity interval in steps.
     workdir : Path, optional
         Work folder; the text of :func:`write_charlm_text` must be there.
+    cpu : bool
+        Force the CPU (``False``: Stanza uses a GPU when torch sees one).
 
     Returns
     -------
@@ -106,7 +170,7 @@ def train_charlm(lang: str, direction: str, *, hidden_dim: int = 256, epochs: in
          "--epochs", str(epochs), "--eval_steps", str(eval_steps), "--cutoff", "1000",
          "--save_dir", str(model.parent), "--save_name", model.name,
          "--vocab_save_name", f"{lang}_news_{direction}_vocab.pt",
-         "--seed", "1234", "--cpu"],
+         "--seed", "1234", *(["--cpu"] if cpu else [])],
         wd,
     )
     return model
