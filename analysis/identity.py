@@ -41,8 +41,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
 from analysis import schemas
@@ -484,29 +485,44 @@ def _full_name_blocks(units: dict[str, _Unit]) -> dict[str, list[_Unit]]:
     return blocks
 
 
+def _pairs(matrix_ok: np.ndarray) -> list[tuple[int, int]]:
+    """The ``(i, j)``, ``i < j``, where ``matrix_ok`` holds, in nested-loop order."""
+    return [tuple(p) for p in np.argwhere(np.triu(matrix_ok, k=1))]
+
+
+def _sim_matrix(keys: list[str]) -> np.ndarray:
+    """:func:`_sim` of every pair of single-word keys at once (``rapidfuzz.process.cdist``)."""
+    jw = process.cdist(keys, keys, scorer=JaroWinkler.similarity, dtype=np.float64)
+    ratio = process.cdist(keys, keys, scorer=fuzz.ratio, dtype=np.float64)
+    lengths = np.array([len(k) for k in keys])
+    short = np.minimum.outer(lengths, lengths) < 4
+    sim = np.where((ratio >= SURNAME_RATIO) & ~short, jw, 0.0)
+    same = np.equal.outer(np.array(keys, dtype=object), np.array(keys, dtype=object))
+    return np.where(same, 1.0, sim)
+
+
 def _link_full_names(units: dict[str, _Unit], uf: _UnionFind,
                      blocks: dict[str, list[_Unit]]) -> list[dict]:
     """Full names: same surname (fuzzy) and compatible first names, or given names held."""
     out: list[dict] = []
     for block in blocks.values():
-        for i, a in enumerate(block):
-            for b in block[i + 1:]:
-                s_sur = _sim(a.surname, b.surname)
-                if s_sur < SURNAME_JW:
-                    continue
-                s_first = JaroWinkler.similarity(a.first, b.first)
-                if s_first >= FIRSTNAME_JW:
-                    score = round((s_sur + s_first) / 2, 3)
-                    reason = "same key" if a.key == b.key else f"translit+fuzzy {score:.2f}"
-                    out += _join(units, uf, a.uid, b.uid, score, reason)
-                    continue
-                # one name holds the other's given names (a patronymic, or a word NER took
-                # into the span: Kremla Dmitrij Pieskow / Dmitrij Pieskow)
-                ga, gb = a.key.split()[:-1], b.key.split()[:-1]
-                short, long_ = (ga, gb) if len(ga) < len(gb) else (gb, ga)
-                if short and len(long_) > len(short) and _contains(long_, short):
-                    out += _join(units, uf, a.uid, b.uid, CONTAINED_SCORE,
-                                 "given names contained")
+        if len(block) < 2:
+            continue
+        sur = _sim_matrix([u.surname for u in block])
+        for i, j in _pairs(sur >= SURNAME_JW):
+            a, b = block[i], block[j]
+            s_first = JaroWinkler.similarity(a.first, b.first)
+            if s_first >= FIRSTNAME_JW:
+                score = round((float(sur[i, j]) + s_first) / 2, 3)
+                reason = "same key" if a.key == b.key else f"translit+fuzzy {score:.2f}"
+                out += _join(units, uf, a.uid, b.uid, score, reason)
+                continue
+            # one name holds the other's given names (a patronymic, or a word NER took
+            # into the span: Kremla Dmitrij Pieskow / Dmitrij Pieskow)
+            ga, gb = a.key.split()[:-1], b.key.split()[:-1]
+            short, long_ = (ga, gb) if len(ga) < len(gb) else (gb, ga)
+            if short and len(long_) > len(short) and _contains(long_, short):
+                out += _join(units, uf, a.uid, b.uid, CONTAINED_SCORE, "given names contained")
     return out
 
 
@@ -572,24 +588,33 @@ def _link_places_named_as_org(units: dict[str, _Unit], uf: _UnionFind) -> list[d
 
 
 def _link_other_names(units: dict[str, _Unit], uf: _UnionFind) -> list[dict]:
-    """Organisations, events, products, places outside the gazetteer: fuzzy name keys."""
+    """Organisations, events, products, places outside the gazetteer: fuzzy name keys.
+
+    Multi-word keys join on token-sort ratio ≥ :data:`MULTI_RATIO`, single words on
+    :func:`_sim` ≥ :data:`NAME_JW`; the scores of a block come from one ``cdist`` call each.
+    """
     oblocks: dict[tuple[str, str], list[_Unit]] = defaultdict(list)
     for u in _other_names(units):
         oblocks[(u.group, u.key[:2])].append(u)
     out: list[dict] = []
     for block in oblocks.values():
-        for i, a in enumerate(block):
-            for b in block[i + 1:]:
-                if " " in a.key or " " in b.key:
-                    score = fuzz.token_sort_ratio(a.key, b.key)
-                    if score >= MULTI_RATIO:
-                        out += _join(units, uf, a.uid, b.uid, round(score / 100, 3),
-                                     f"fuzzy {score / 100:.2f}")
-                    continue
-                score = _sim(a.key, b.key)
-                if score >= NAME_JW:
-                    out += _join(units, uf, a.uid, b.uid, round(score, 3),
-                                 f"translit+fuzzy {score:.2f}")
+        if len(block) < 2:
+            continue
+        keys = [u.key for u in block]
+        multi = np.array([" " in k for k in keys])
+        either_multi = np.logical_or.outer(multi, multi)
+        token_sort = process.cdist(keys, keys, scorer=fuzz.token_sort_ratio, dtype=np.float64)
+        single = _sim_matrix(keys)
+        ok = np.where(either_multi, token_sort >= MULTI_RATIO, single >= NAME_JW)
+        for i, j in _pairs(ok):
+            a, b = block[i], block[j]
+            if either_multi[i, j]:
+                score = float(token_sort[i, j]) / 100
+                out += _join(units, uf, a.uid, b.uid, round(score, 3), f"fuzzy {score:.2f}")
+            else:
+                score = float(single[i, j])
+                out += _join(units, uf, a.uid, b.uid, round(score, 3),
+                             f"translit+fuzzy {score:.2f}")
     return out
 
 

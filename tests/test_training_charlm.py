@@ -61,8 +61,12 @@ def test_charlm_text_of_lt_is_cased_sentences(tmp_path):
 def test_train_charlm_runs_stanza_charlm_with_the_recipe_size(tmp_path, monkeypatch):
     seen: list[list[str]] = []
     monkeypatch.setattr(charlm, "run_stanza", lambda args, workdir: seen.append(list(args)))
+    (tmp_path / "charlm" / "ro").mkdir(parents=True)
+    (tmp_path / "charlm" / "ro" / "dev.txt").write_text("x" * 12_000, encoding="utf-8")
     model = charlm.train_charlm("ro", "backward", hidden_dim=64, epochs=2, workdir=tmp_path)
     args = seen[0]
+    assert args[args.index("--batch_size") + 1] == "24"  # the small dev text fills 2 batches
+    assert "--cpu" in args
     assert args[:2] == ["-m", "stanza.models.charlm"]
     assert args[args.index("--direction") + 1] == "backward"
     assert args[args.index("--char_hidden_dim") + 1] == "64"

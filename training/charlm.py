@@ -133,6 +133,15 @@ def charlm_path(lang: str, direction: str, *, workdir: Path | None = None) -> Pa
     return work_dir(workdir) / "saved_models" / "charlm" / f"{lang}_news_{direction}_charlm.pt"
 
 
+#: Characters per sequence of a charLM batch (Stanza's ``--bptt_size`` default).
+BPTT = 250
+
+
+def batch_size_for(dev_chars: int, *, largest: int = 100) -> int:
+    """A batch size the dev text fills at least twice (Stanza divides by its batch count)."""
+    return max(1, min(largest, dev_chars // (2 * BPTT)))
+
+
 def train_charlm(lang: str, direction: str, *, hidden_dim: int = 256, epochs: int = 1,
                  eval_steps: int = 250, workdir: Path | None = None, cpu: bool = True) -> Path:
     """Train one direction of the character LM of ``lang`` (best dev model kept).
@@ -161,6 +170,7 @@ def train_charlm(lang: str, direction: str, *, hidden_dim: int = 256, epochs: in
     """
     wd = work_dir(workdir)
     out = wd / "charlm" / lang
+    dev_chars = len((out / "dev.txt").read_text(encoding="utf-8"))
     model = charlm_path(lang, direction, workdir=wd)
     model.parent.mkdir(parents=True, exist_ok=True)
     run_stanza(
@@ -168,6 +178,7 @@ def train_charlm(lang: str, direction: str, *, hidden_dim: int = 256, epochs: in
          "--eval_file", str(out / "dev.txt"), "--shorthand", f"{lang}_news",
          "--direction", direction, "--mode", "train", "--char_hidden_dim", str(hidden_dim),
          "--epochs", str(epochs), "--eval_steps", str(eval_steps), "--cutoff", "1000",
+         "--batch_size", str(batch_size_for(dev_chars)), "--bptt_size", str(BPTT),
          "--save_dir", str(model.parent), "--save_name", model.name,
          "--vocab_save_name", f"{lang}_news_{direction}_vocab.pt",
          "--seed", "1234", *(["--cpu"] if cpu else [])],
