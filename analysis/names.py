@@ -26,13 +26,13 @@ GAZETTEER_LANGS: tuple[str, ...] = (
 
 
 def fold(text: str) -> str:
-    """Case-fold and strip diacritics (``Łukaszenka`` -> ``lukaszenka``)."""
-    text = unicodedata.normalize("NFKC", str(text)).casefold()
-    text = text.replace("ł", "l").replace("ß", "ss").replace("ø", "o").replace("đ", "d")
-    text = "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
-    text = re.sub(r"[’'`´]", "", text)
+    """Case-fold and transliterate to ASCII (``Łukaszenka`` -> ``lukaszenka``, ``Путин`` ->
+    ``putin``) with :func:`anyascii.anyascii`; apostrophes vanish, other symbols split words.
+    """
+    from anyascii import anyascii
+
+    text = anyascii(unicodedata.normalize("NFKC", str(text))).casefold()
+    text = re.sub(r"['`]", "", text)
     return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
 
 
