@@ -8,11 +8,15 @@ import pytest
 
 from training import data
 from training.evaluate import (
+    GoldSet,
     _ud_text,
+    actor_name_gold,
+    actor_name_span,
     gold_from_sentences,
     gold_label,
     load_gold,
     prf,
+    score_actor_names,
     score_spans,
 )
 from training.labels import ACTOR_LABELS, LABEL_MAPS, to_actor
@@ -276,3 +280,37 @@ def test_ronec_valid_halves_split_by_id_parity():
     train, dev = data.ronec_valid_halves(records)
     assert [s[0].form for s in train] == ["W2", "W8", "W4"]
     assert [s[0].form for s in dev] == ["W5", "W11"]
+
+
+@pytest.mark.parametrize(("text", "span", "name"), [
+    ("A vorbit deputatul Hans-Peter Kemper ieri.", "deputatul Hans-Peter Kemper",
+     "Hans-Peter Kemper"),
+    ("Marius Popovici, vicepreședinte CJ, a spus", "Marius Popovici, vicepreședinte CJ",
+     "Marius Popovici"),
+    ("Ion Pop (PSD) a votat", "Ion Pop (PSD)", "Ion Pop"),
+    ("ziarul „Adevărul” scrie", "„Adevărul”", "Adevărul"),
+    ("ziarul „Adevărul” scrie", "ziarul „Adevărul”", "Adevărul"),
+    ("Banca Transilvania a anunțat", "Banca Transilvania", "Banca Transilvania"),
+    ("compania eMAG crește", "compania eMAG", "eMAG"),
+    ("președintele a spus", "președintele", None),
+    ("liderii din 1989 au", "liderii din 1989", None),
+])
+def test_actor_name_span(text, span, name):
+    start = text.index(span)
+    got = actor_name_span(text, start, start + len(span))
+    assert (text[got[0]:got[1]] if got else None) == name
+
+
+def test_score_actor_names_neutral_spans():
+    gold = GoldSet("x", ["deputatul Ion Pop a spus", "președintele Franței a spus"])
+    gold.spans = {(0, 0, 17, "PER"), (1, 0, 12, "PER"), (1, 13, 20, "LOC")}
+    pred = {(0, 10, 17, "PER"),  # the name alone: found
+            (1, 0, 20, "PER"),  # overlaps the neutral "președintele": not counted
+            (1, 13, 20, "LOC")}
+    spans, neutral = actor_name_gold(gold)
+    assert spans == {(0, 10, 17, "PER"), (1, 13, 20, "LOC")}
+    assert neutral == {(1, 0, 12, "PER")}
+    micro = score_actor_names(gold, pred)["micro"]
+    assert (micro["n_gold"], micro["n_pred"], micro["p"], micro["r"]) == (2, 2, 100.0, 100.0)
+    # without the neutral rule the overlapping prediction is a false positive
+    assert score_spans(spans, pred)["micro"]["p"] < 100.0

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from training.evaluate import ALL_SPANS_SUFFIX, NAMES_SUFFIX
+from training.evaluate import ACTOR_NAME_SUFFIX, ALL_SPANS_SUFFIX, NAMES_SUFFIX
 from training.experiments import EXPERIMENTS, NOTES
 from training.labels import ACTOR_LABELS
 from training.paths import shipped_dir
@@ -131,7 +131,8 @@ def render_card(lang: str, dest: Path | None = None) -> str:
             "(`python -m training.evaluate`).", ""]
     scores = meta.get("dev_scores", {})
     for key, value in scores.items():
-        if key.startswith("ner_") and not key.endswith((ALL_SPANS_SUFFIX, NAMES_SUFFIX)):
+        if key.startswith("ner_") and not key.endswith(
+                (ALL_SPANS_SUFFIX, NAMES_SUFFIX, ACTOR_NAME_SUFFIX)):
             out += [f"### NER — {DEV_SET_NOTES.get(key, key[4:])}", ""]
             out += _ner_table(value)
             out.append("")
@@ -147,6 +148,13 @@ def render_card(lang: str, dest: Path | None = None) -> str:
                 out += ["The pipeline's actor mentions against the gold spans written with a "
                         "capital letter or a digit only (gold descriptions such as "
                         "lower-case *liderilor* left out): micro "
+                        f"P {m['p']:.2f} / R {m['r']:.2f} / F1 {m['f1']:.2f}.", ""]
+            actor = scores.get(key + ACTOR_NAME_SUFFIX)
+            if actor:
+                m = actor["micro"]
+                out += ["Under the actor-name convention (gold spans cut to their capitalised "
+                        "name: titles, appositions and quote marks dropped; spans without a "
+                        "capitalised word neutral; the headline number): micro "
                         f"P {m['p']:.2f} / R {m['r']:.2f} / F1 {m['f1']:.2f}.", ""]
     if "ud_dev" in scores:
         ud = scores["ud_dev"]

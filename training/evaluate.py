@@ -21,6 +21,7 @@ import argparse
 import io
 import json
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -275,8 +276,99 @@ ALL_SPANS_SUFFIX = "+lowercase"
 NAMES_SUFFIX = "+capitalised-gold"
 
 
+#: Suffix of the fourth score block (ro only, the headline ro number): gold spans under the
+#: actor-name convention of :func:`actor_name_span` (RONEC v2 tags titles, descriptions and
+#: appositions into a person's span; an actor network wants the name alone).
+ACTOR_NAME_SUFFIX = "+actor-names"
+
+#: Languages scored under the actor-name convention.
+ACTOR_NAME_LANGS = frozenset({"ro"})
+
+_QUOTE_MARKS = frozenset('"\'„“”«»‚‘’')
+_GOLD_WORD = re.compile(r"\S+")
+
+
+def actor_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The capitalised name inside the gold span ``text[start:end]``, or None.
+
+    The convention behind the headline ro dev score: leading words without a capital
+    letter are titles or descriptions and go ("deputatul Hans-Peter Kemper" ->
+    "Hans-Peter Kemper"); a comma or an opening bracket after the name starts an
+    apposition, which goes ("Marius Popovici, vicepreședinte" -> "Marius Popovici");
+    quote marks and spaces around what is left go. A span without a word holding a capital
+    letter has no name: None (the caller treats it as neutral).
+
+    Parameters
+    ----------
+    text : str
+        The gold text.
+    start, end : int
+        Character offsets of the gold span.
+
+    Returns
+    -------
+    tuple of int or None
+        New ``(start, end)`` offsets, or None when the span holds no capitalised word.
+    """
+    first = next((m for m in _GOLD_WORD.finditer(text, start, end)
+                  if any(ch.isupper() for ch in m.group())), None)
+    if first is None:
+        return None
+    start = first.start()
+    end = min((i for i in (text.find(",", start, end), text.find("(", start, end)) if i > 0),
+              default=end)
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _QUOTE_MARKS):
+        end -= 1
+    while start < end and (text[start].isspace() or text[start] in _QUOTE_MARKS):
+        start += 1
+    return (start, end) if start < end else None
+
+
+def actor_name_gold(gold: GoldSet) -> tuple[set[Span], set[Span]]:
+    """Gold spans of ``gold`` under :func:`actor_name_span`.
+
+    Returns
+    -------
+    spans : set of tuple
+        The converted spans.
+    neutral : set of tuple
+        The original spans without a capitalised word: neither found nor missed, and a
+        prediction that overlaps one is not counted at all.
+    """
+    spans: set[Span] = set()
+    neutral: set[Span] = set()
+    for span in gold.spans:
+        idx, start, end, label = span
+        new = actor_name_span(gold.texts[idx], start, end)
+        if new is None:
+            neutral.add(span)
+        else:
+            spans.add((idx, *new, label))
+    return spans, neutral
+
+
+def score_actor_names(gold: GoldSet, pred: set[Span]) -> dict[str, dict[str, float]]:
+    """Score ``pred`` against ``gold`` under the actor-name convention.
+
+    Predictions that overlap a neutral gold span (:func:`actor_name_gold`) and match no
+    converted gold span are left out.
+
+    Returns
+    -------
+    dict
+        As :func:`score_spans`.
+    """
+    spans, neutral = actor_name_gold(gold)
+    by_text: dict[int, list[Span]] = {}
+    for span in neutral:
+        by_text.setdefault(span[0], []).append(span)
+    kept = {p for p in pred if p in spans or not any(
+        p[1] < n[2] and n[1] < p[2] for n in by_text.get(p[0], ()))}
+    return score_spans(spans, kept)
+
+
 def score_ner(gold: GoldSet, lang: str, model_dir: str | None = None
-              ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+              ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any] | None]:
     """Tag the gold texts with :func:`analysis.ner.tag_texts` and score actor spans.
 
     Parameters
@@ -298,6 +390,9 @@ def score_ner(gold: GoldSet, lang: str, model_dir: str | None = None
     capitalised_gold : dict
         The pipeline's actor mentions against the gold spans written with a capital letter
         or a digit.
+    actor_names : dict or None
+        For the languages in :data:`ACTOR_NAME_LANGS`, the pipeline's actor mentions under
+        the actor-name convention (:func:`score_actor_names`); None for the others.
     """
     from analysis.models import resolve_models
     from analysis.ner import tag_texts
@@ -317,8 +412,9 @@ def score_ner(gold: GoldSet, lang: str, model_dir: str | None = None
         span for span in gold.spans
         if any(ch.isupper() or ch.isdigit() for ch in gold.texts[span[0]][span[1]:span[2]])
     }
+    actor_names = score_actor_names(gold, pred) if lang in ACTOR_NAME_LANGS else None
     return (score_spans(gold.spans, pred), score_spans(gold.spans, pred_all),
-            score_spans(capitalised, pred))
+            score_spans(capitalised, pred), actor_names)
 
 
 def _ud_text(conllu: str) -> str:
@@ -440,7 +536,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.sets:
                 sets = [s for s in sets if s.name in args.sets]
         for gold in sets:
-            scores, all_spans, names = score_ner(gold, lang, args.model_dir)
+            scores, all_spans, names, actor_names = score_ner(gold, lang, args.model_dir)
+            if actor_names is not None:
+                res[f"ner_{gold.name}{ACTOR_NAME_SUFFIX}"] = actor_names
+                print(_table(lang, f"{gold.name}, actor names (headline)", actor_names),
+                      flush=True)
+                print(flush=True)
             res[f"ner_{gold.name}"] = scores
             res[f"ner_{gold.name}{ALL_SPANS_SUFFIX}"] = all_spans
             res[f"ner_{gold.name}{NAMES_SUFFIX}"] = names
