@@ -405,7 +405,7 @@ def check_file(path: Path, items_path: Path, *, batch: Path | None = None,
                                   it.sentence, "translated", k) for k, it in items.items()}
     result, problems = read_marked(path, {**items, **translated})
     if batch is not None:
-        wanted = [line.split("\t", 1)[0] for line in
+        wanted = [line.split("\t", 1)[0].removeprefix("lt:") for line in
                   batch.read_text(encoding="utf-8").splitlines() if line.strip()]
         got = set(result)
         answered = {k.removeprefix("lt:") for k in got}
