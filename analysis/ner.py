@@ -766,13 +766,41 @@ LT_NAME_NOUNS = {
 _LT_PLURAL = ("ams", "oms", "ėms", "uose", "ose", "ėse", "ų", "omis", "ėmis", "ais")
 
 
+#: Singular case endings of the Lithuanian noun classes of :data:`LT_NAME_NOUNS`, by the
+#: ending of the nominative (nominative, genitive, dative, accusative, instrumental,
+#: locative): the lt lemmatizer misses some forms ("prospekte" -> "prospekti", "banke" ->
+#: "būti").
+_LT_SINGULAR = {
+    "as": ("as", "o", "ui", "ą", "u", "e"),
+    "a": ("a", "os", "ai", "ą", "oje"),
+    "ė": ("ė", "ės", "ei", "ę", "e", "ėje"),
+    "us": ("us", "aus", "ui", "umi", "uje"),
+    "is": ("is", "io", "iui", "į", "iu", "yje", "ies", "iai", "imi"),
+}
+
+
+def _lt_forms(nouns: dict[str, str]) -> dict[str, str]:
+    """Every singular case form of ``nouns`` (noun -> label), built with
+    :data:`_LT_SINGULAR`."""
+    forms: dict[str, str] = {}
+    for noun, label in nouns.items():
+        ending = next(e for e in ("as", "us", "is", "a", "ė") if noun.endswith(e))
+        for form in _LT_SINGULAR[ending]:
+            forms[noun[:-len(ending)] + form] = label
+    return forms
+
+
+_LT_NAME_FORMS = _lt_forms(LT_NAME_NOUNS)
+
+
 def _lt_name_noun(token) -> str | None:
     """The label that the lower-case singular ``token`` gives a name it closes
-    (:data:`LT_NAME_NOUNS`, looked up by the token's Stanza lemma, any case form:
-    "prospekte" -> "prospektas"), or None."""
+    (:data:`LT_NAME_NOUNS`, by the token's Stanza lemma or, where the lemmatizer errs, by
+    its case form: "prospekte", "banke"), or None."""
     if not token.text.islower() or token.text.endswith(_LT_PLURAL):
         return None
-    return LT_NAME_NOUNS.get(_token_lemma(token).lower())
+    label = LT_NAME_NOUNS.get(_token_lemma(token).lower())
+    return label or _LT_NAME_FORMS.get(token.text)
 
 
 def _country_government(tokens: list, noun) -> bool:
