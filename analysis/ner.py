@@ -527,14 +527,20 @@ def _credit_run(text: str, pos: int) -> int:
     return end
 
 
+#: Characters looked back from a slash for the words of a credit.
+_CREDIT_REACH = 120
+
+
 def _credit_start(text: str, pos: int) -> int:
-    """Start of the capitalised words (and slashes) that end right before ``pos``."""
+    """Start of the capitalised words (and slashes) that end right before ``pos`` (at most
+    :data:`_CREDIT_REACH` characters back)."""
+    floor = max(0, pos - _CREDIT_REACH)
     start = pos
     while True:
-        match = re.search(r"(/|[\w&'’-]+)[ \t]*$", text[:start])
+        match = re.search(r"(/|[\w&'’-]+)[ \t]*$", text[floor:start])
         if match is None or not (match.group(1) == "/" or match.group(1)[0].isupper()):
             return start
-        start = match.start()
+        start = floor + match.start()
 
 
 def _spelt_before(text: str, pos: int, acronym: str) -> bool:
@@ -555,8 +561,9 @@ def credit_spans(text: str) -> list[tuple[int, int]]:
     """
     spans = [(m.start(), _credit_run(text, m.end())) for m in _CREDIT_KEYWORD.finditer(text)]
     for slash in _SLASH.finditer(text):
-        left = re.search(r"([\w.&'’-]+)$", text[:slash.start()])
-        right = re.match(r"[\w.&'’-]+", text[slash.end():])
+        left = re.search(r"([\w.&'’-]+)$", text[max(0, slash.start() - _CREDIT_REACH):
+                                                 slash.start()])
+        right = re.match(r"[\w.&'’-]+", text[slash.end():slash.end() + _CREDIT_REACH])
         words = {w.group(0 if w is right else 1).strip(".") for w in (left, right) if w}
         if words & AGENCIES:
             spans.append((_credit_start(text, slash.start()), _credit_run(text, slash.start())))
