@@ -240,3 +240,18 @@ def test_rules_through_tag_texts(lang, text, without, with_rules):
     ruled = {(r.text, r.label) for r in tag_texts([text], lang).itertuples()}
     assert without <= plain, plain
     assert with_rules <= ruled and not (without - with_rules) & ruled, ruled
+
+
+def test_select_first_names():
+    from training.firstnames import select_names
+
+    ranks = {
+        "Anna": {"rank": {"PL": 1, "IT": 40}},
+        "Jean-Claude": {"rank": {"FR": 300}},
+        "Rare": {"rank": {"PL": 5000}},  # not frequent enough anywhere
+        "Pan": {"rank": {"PL": 700}},  # a common word
+        "Nobody": {"rank": {}},
+        "J.": {"rank": {"US": 3}},  # not letters
+        "mary": {"rank": {"US": 3}},  # not capitalised
+    }
+    assert select_names(ranks, {"pan"}) == ["Anna", "Jean-Claude"]
