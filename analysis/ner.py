@@ -524,14 +524,20 @@ def _credit_run(text: str, pos: int) -> int:
     return end
 
 
+#: Characters looked back from a slash for the words of a credit.
+_CREDIT_REACH = 120
+
+
 def _credit_start(text: str, pos: int) -> int:
-    """Start of the capitalised words (and slashes) that end right before ``pos``."""
+    """Start of the capitalised words (and slashes) that end right before ``pos`` (at most
+    :data:`_CREDIT_REACH` characters back)."""
+    floor = max(0, pos - _CREDIT_REACH)
     start = pos
     while True:
-        match = re.search(r"(/|[\w&'’-]+)[ \t]*$", text[:start])
+        match = re.search(r"(/|[\w&'’-]+)[ \t]*$", text[floor:start])
         if match is None or not (match.group(1) == "/" or match.group(1)[0].isupper()):
             return start
-        start = match.start()
+        start = floor + match.start()
 
 
 def _spelt_before(text: str, pos: int, acronym: str) -> bool:
@@ -552,8 +558,9 @@ def credit_spans(text: str) -> list[tuple[int, int]]:
     """
     spans = [(m.start(), _credit_run(text, m.end())) for m in _CREDIT_KEYWORD.finditer(text)]
     for slash in _SLASH.finditer(text):
-        left = re.search(r"([\w.&'’-]+)$", text[:slash.start()])
-        right = re.match(r"[\w.&'’-]+", text[slash.end():])
+        left = re.search(r"([\w.&'’-]+)$", text[max(0, slash.start() - _CREDIT_REACH):
+                                                 slash.start()])
+        right = re.match(r"[\w.&'’-]+", text[slash.end():slash.end() + _CREDIT_REACH])
         words = {w.group(0 if w is right else 1).strip(".") for w in (left, right) if w}
         if words & AGENCIES:
             spans.append((_credit_start(text, slash.start()), _credit_run(text, slash.start())))
@@ -765,13 +772,41 @@ LT_NAME_NOUNS = {
 _LT_PLURAL = ("ams", "oms", "ėms", "uose", "ose", "ėse", "ų", "omis", "ėmis", "ais")
 
 
+#: Singular case endings of the Lithuanian noun classes of :data:`LT_NAME_NOUNS`, by the
+#: ending of the nominative (nominative, genitive, dative, accusative, instrumental,
+#: locative): the lt lemmatizer misses some forms ("prospekte" -> "prospekti", "banke" ->
+#: "būti").
+_LT_SINGULAR = {
+    "as": ("as", "o", "ui", "ą", "u", "e"),
+    "a": ("a", "os", "ai", "ą", "oje"),
+    "ė": ("ė", "ės", "ei", "ę", "e", "ėje"),
+    "us": ("us", "aus", "ui", "umi", "uje"),
+    "is": ("is", "io", "iui", "į", "iu", "yje", "ies", "iai", "imi"),
+}
+
+
+def _lt_forms(nouns: dict[str, str]) -> dict[str, str]:
+    """Every singular case form of ``nouns`` (noun -> label), built with
+    :data:`_LT_SINGULAR`."""
+    forms: dict[str, str] = {}
+    for noun, label in nouns.items():
+        ending = next(e for e in ("as", "us", "is", "a", "ė") if noun.endswith(e))
+        for form in _LT_SINGULAR[ending]:
+            forms[noun[:-len(ending)] + form] = label
+    return forms
+
+
+_LT_NAME_FORMS = _lt_forms(LT_NAME_NOUNS)
+
+
 def _lt_name_noun(token) -> str | None:
     """The label that the lower-case singular ``token`` gives a name it closes
-    (:data:`LT_NAME_NOUNS`, looked up by the token's Stanza lemma, any case form:
-    "prospekte" -> "prospektas"), or None."""
+    (:data:`LT_NAME_NOUNS`, by the token's Stanza lemma or, where the lemmatizer errs, by
+    its case form: "prospekte", "banke"), or None."""
     if not token.text.islower() or token.text.endswith(_LT_PLURAL):
         return None
-    return LT_NAME_NOUNS.get(_token_lemma(token).lower())
+    label = LT_NAME_NOUNS.get(_token_lemma(token).lower())
+    return label or _LT_NAME_FORMS.get(token.text)
 
 
 def _country_government(tokens: list, noun) -> bool:

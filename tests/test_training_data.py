@@ -282,22 +282,31 @@ def test_ronec_valid_halves_split_by_id_parity():
     assert [s[0].form for s in dev] == ["W5", "W11"]
 
 
-@pytest.mark.parametrize(("text", "span", "name"), [
-    ("A vorbit deputatul Hans-Peter Kemper ieri.", "deputatul Hans-Peter Kemper",
+@pytest.mark.parametrize(("text", "span", "label", "name"), [
+    ("A vorbit deputatul Hans-Peter Kemper ieri.", "deputatul Hans-Peter Kemper", "PER",
      "Hans-Peter Kemper"),
     ("Marius Popovici, vicepreședinte CJ, a spus", "Marius Popovici, vicepreședinte CJ",
-     "Marius Popovici"),
-    ("Ion Pop (PSD) a votat", "Ion Pop (PSD)", "Ion Pop"),
-    ("ziarul „Adevărul” scrie", "„Adevărul”", "Adevărul"),
-    ("ziarul „Adevărul” scrie", "ziarul „Adevărul”", "Adevărul"),
-    ("Banca Transilvania a anunțat", "Banca Transilvania", "Banca Transilvania"),
-    ("compania eMAG crește", "compania eMAG", "eMAG"),
-    ("președintele a spus", "președintele", None),
-    ("liderii din 1989 au", "liderii din 1989", None),
+     "PER", "Marius Popovici"),
+    ("Ion Pop (PSD) a votat", "Ion Pop (PSD)", "PER", "Ion Pop"),
+    ("Dan Zaharescu, Director", "Dan Zaharescu, Director", "PER", "Dan Zaharescu"),
+    ("Ana, „directoarea” școlii", "Ana, „directoarea”", "ORG", "Ana"),
+    # other labels: a capitalised word after a comma or bracket is more of the name
+    ("la Ministerul Agriculturii, Pădurilor și Dezvoltării Rurale",
+     "Ministerul Agriculturii, Pădurilor și Dezvoltării Rurale", "ORG",
+     "Ministerul Agriculturii, Pădurilor și Dezvoltării Rurale"),
+    ("Ministerul Finanțelor Publice (MFP) a anunțat", "Ministerul Finanțelor Publice (MFP)",
+     "ORG", "Ministerul Finanțelor Publice (MFP)"),
+    ("Tora (povestea Exodului)", "Tora (povestea Exodului)", "PRO", "Tora"),
+    ("ziarul „Adevărul” scrie", "„Adevărul”", "ORG", "Adevărul"),
+    ("ziarul „Adevărul” scrie", "ziarul „Adevărul”", "ORG", "Adevărul"),
+    ("Banca Transilvania a anunțat", "Banca Transilvania", "ORG", "Banca Transilvania"),
+    ("compania eMAG crește", "compania eMAG", "ORG", "eMAG"),
+    ("președintele a spus", "președintele", "PER", None),
+    ("liderii din 1989 au", "liderii din 1989", "PER", None),
 ])
-def test_actor_name_span(text, span, name):
+def test_actor_name_span(text, span, label, name):
     start = text.index(span)
-    got = actor_name_span(text, start, start + len(span))
+    got = actor_name_span(text, start, start + len(span), label)
     assert (text[got[0]:got[1]] if got else None) == name
 
 

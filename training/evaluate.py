@@ -285,18 +285,23 @@ ACTOR_NAME_SUFFIX = "+actor-names"
 ACTOR_NAME_LANGS = frozenset({"ro"})
 
 _QUOTE_MARKS = frozenset('"\'„“”«»‚‘’')
+_APPOSITION_MARKS = ",("
 _GOLD_WORD = re.compile(r"\S+")
 
 
-def actor_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+def actor_name_span(text: str, start: int, end: int, label: str | None = None
+                    ) -> tuple[int, int] | None:
     """The capitalised name inside the gold span ``text[start:end]``, or None.
 
     The convention behind the headline ro dev score: leading words without a capital
     letter are titles or descriptions and go ("deputatul Hans-Peter Kemper" ->
-    "Hans-Peter Kemper"); a comma or an opening bracket after the name starts an
-    apposition, which goes ("Marius Popovici, vicepreședinte" -> "Marius Popovici");
-    quote marks and spaces around what is left go. A span without a word holding a capital
-    letter has no name: None (the caller treats it as neutral).
+    "Hans-Peter Kemper"); an apposition after a comma or an opening bracket goes ("Marius
+    Popovici, vicepreședinte" -> "Marius Popovici"); quote marks and spaces around what is
+    left go. For a person every comma or bracket starts one ("Ion Pop (PSD)", "Dan
+    Zaharescu, Director"); for other labels only one followed by a lower-case word does, a
+    capitalised word being more of the name or an alias ("Ministerul Agriculturii, Pădurilor
+    și Dezvoltării Rurale", "Ministerul Finanțelor Publice (MFP)"). A span without a word
+    holding a capital letter has no name: None (the caller treats it as neutral).
 
     Parameters
     ----------
@@ -304,6 +309,8 @@ def actor_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         The gold text.
     start, end : int
         Character offsets of the gold span.
+    label : str, optional
+        Actor label of the span.
 
     Returns
     -------
@@ -315,13 +322,25 @@ def actor_name_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     if first is None:
         return None
     start = first.start()
-    end = min((i for i in (text.find(",", start, end), text.find("(", start, end)) if i > 0),
-              default=end)
+    end = _apposition_start(text, start, end, label == "PER")
     while end > start and (text[end - 1].isspace() or text[end - 1] in _QUOTE_MARKS):
         end -= 1
     while start < end and (text[start].isspace() or text[start] in _QUOTE_MARKS):
         start += 1
     return (start, end) if start < end else None
+
+
+def _apposition_start(text: str, start: int, end: int, any_mark: bool) -> int:
+    """Offset of the first comma or opening bracket in ``text[start:end]`` that starts an
+    apposition (with ``any_mark``, every one; else one followed, past spaces and quote marks,
+    by a lower-case letter), or ``end``."""
+    for i in range(start, end):
+        if text[i] not in _APPOSITION_MARKS:
+            continue
+        after = text[i + 1:end].lstrip("".join(_QUOTE_MARKS) + " \t\n")
+        if any_mark or after[:1].islower():
+            return i
+    return end
 
 
 def actor_name_gold(gold: GoldSet) -> tuple[set[Span], set[Span]]:
@@ -339,7 +358,7 @@ def actor_name_gold(gold: GoldSet) -> tuple[set[Span], set[Span]]:
     neutral: set[Span] = set()
     for span in gold.spans:
         idx, start, end, label = span
-        new = actor_name_span(gold.texts[idx], start, end)
+        new = actor_name_span(gold.texts[idx], start, end, label)
         if new is None:
             neutral.add(span)
         else:
