@@ -323,3 +323,17 @@ def test_score_actor_names_neutral_spans():
     assert (micro["n_gold"], micro["n_pred"], micro["p"], micro["r"]) == (2, 2, 100.0, 100.0)
     # without the neutral rule the overlapping prediction is a false positive
     assert score_spans(spans, pred)["micro"]["p"] < 100.0
+
+
+def test_to_actor_names_retags_training_sentences_like_the_gold():
+    from training.data import to_actor_names
+
+    sent = [data.Token(f, t) for f, t in [
+        ("deputatul", "B-PER"), ("Hans-Peter", "I-PER"), ("Kemper", "I-PER"), (",", "O"),
+        ("Marius", "B-PER"), ("Popovici", "I-PER"), (",", "I-PER"), ("vicepreședinte", "I-PER"),
+        ("și", "O"), ("președintele", "B-PER"), ("„", "B-ORG"), ("Transgaz", "I-ORG"),
+        ("”", "I-ORG"), ("Ministerul", "B-ORG"), ("Finanțelor", "I-ORG"), ("(", "I-ORG"),
+        ("MFP", "I-ORG"), (")", "I-ORG")]]
+    tags = [t.tag for t in to_actor_names(sent)]
+    assert tags == ["O", "B-PER", "I-PER", "O", "B-PER", "I-PER", "O", "O", "O", "O", "O",
+                    "B-ORG", "O", "B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG"]

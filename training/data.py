@@ -392,38 +392,84 @@ def ronec_valid_halves(records: list[dict]) -> tuple[list[list[Token]], list[lis
 
 # ---------------------------------------------------------------- actor-name convention
 
-_QUOTE_TOKENS = frozenset('"„“”«»\'‘’')
-_APPOSITION_TOKENS = frozenset({",", "(", "-", "–", "—"})
+_QUOTE_MARKS = frozenset('"\'„“”«»‚‘’')
+_APPOSITION_MARKS = ",("
+_GOLD_WORD = re.compile(r"\S+")
 
 
-def _capitalised(form: str) -> bool:
-    return form[:1].isupper()
+def actor_name_span(text: str, start: int, end: int, label: str | None = None
+                    ) -> tuple[int, int] | None:
+    """The capitalised name inside the gold span ``text[start:end]``, or None.
+
+    The convention behind the headline ro dev score: leading words without a capital
+    letter are titles or descriptions and go ("deputatul Hans-Peter Kemper" ->
+    "Hans-Peter Kemper"); an apposition after a comma or an opening bracket goes ("Marius
+    Popovici, vicepreședinte" -> "Marius Popovici"); quote marks and spaces around what is
+    left go. For a person every comma or bracket starts one ("Ion Pop (PSD)", "Dan
+    Zaharescu, Director"); for other labels only one followed by a lower-case word does, a
+    capitalised word being more of the name or an alias ("Ministerul Agriculturii, Pădurilor
+    și Dezvoltării Rurale", "Ministerul Finanțelor Publice (MFP)"). A span without a word
+    holding a capital letter has no name: None (the caller treats it as neutral).
+
+    Parameters
+    ----------
+    text : str
+        The gold text.
+    start, end : int
+        Character offsets of the gold span.
+    label : str, optional
+        Actor label of the span.
+
+    Returns
+    -------
+    tuple of int or None
+        New ``(start, end)`` offsets, or None when the span holds no capitalised word.
+    """
+    first = next((m for m in _GOLD_WORD.finditer(text, start, end)
+                  if any(ch.isupper() for ch in m.group())), None)
+    if first is None:
+        return None
+    start = first.start()
+    end = _apposition_start(text, start, end, label == "PER")
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _QUOTE_MARKS):
+        end -= 1
+    while start < end and (text[start].isspace() or text[start] in _QUOTE_MARKS):
+        start += 1
+    return (start, end) if start < end else None
+
+
+def _apposition_start(text: str, start: int, end: int, any_mark: bool) -> int:
+    """Offset of the first comma or opening bracket in ``text[start:end]`` that starts an
+    apposition (with ``any_mark``, every one; else one followed, past spaces and quote marks,
+    by a lower-case letter), or ``end``."""
+    for i in range(start, end):
+        if text[i] not in _APPOSITION_MARKS:
+            continue
+        after = text[i + 1:end].lstrip("".join(_QUOTE_MARKS) + " \t\n")
+        if any_mark or after[:1].islower():
+            return i
+    return end
 
 
 def to_actor_names(sentence: Sequence[Token]) -> list[Token]:
-    """Re-tag a sentence by the actor-name convention (as the ro held-out set is scored).
+    """Re-tag a sentence by the actor-name convention of :func:`actor_name_span`.
 
-    A span keeps its capitalised name only: lower-case words and quote marks before the
-    first capitalised word leave it ("deputatul Hans-Peter Kemper" → "Hans-Peter Kemper"),
-    an apposition after a comma, bracket or dash followed by a lower-case word leaves it
-    ("Marius Popovici, vicepreședinte" → "Marius Popovici"), quote marks at its end leave
-    it, and a span without any capitalised word is dropped (all its tokens become ``O``).
+    The convention the ro dev score uses (``training.evaluate``), applied to training data:
+    each entity keeps the tokens of its capitalised name; an entity without one becomes
+    ``O``. Token edges are kept: a token partly inside the cut name stays in it.
     """
+    text, offsets = detokenize(sentence)
     tags = ["O"] * len(sentence)
     for start, end, label in bio_to_spans([t.tag for t in sentence]):
-        forms = [t.form for t in sentence[start:end]]
-        first = next((i for i, f in enumerate(forms) if _capitalised(f)), None)
-        if first is None:
+        cut = actor_name_span(text, offsets[start][0], offsets[end - 1][1], label)
+        if cut is None:
             continue
-        stop = len(forms)
-        for i in range(first + 1, len(forms) - 1):
-            if forms[i] in _APPOSITION_TOKENS and not _capitalised(forms[i + 1]):
-                stop = i
-                break
-        while stop > first + 1 and forms[stop - 1] in _QUOTE_TOKENS:
-            stop -= 1
-        tags[start + first] = f"B-{label}"
-        for k in range(start + first + 1, start + stop):
+        inside = [k for k in range(start, end)
+                  if offsets[k][0] < cut[1] and offsets[k][1] > cut[0]]
+        if not inside:
+            continue
+        tags[inside[0]] = f"B-{label}"
+        for k in inside[1:]:
             tags[k] = f"I-{label}"
     return [Token(t.form, tag, t.space_after) for t, tag in zip(sentence, tags, strict=True)]
 

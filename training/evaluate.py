@@ -21,7 +21,6 @@ import argparse
 import io
 import json
 import logging
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from training import data
+from training.data import actor_name_span
 from training.labels import ACTOR_LABELS, LABEL_MAPS
 from training.paths import LANGS, corpora_dir
 
@@ -283,65 +283,6 @@ ACTOR_NAME_SUFFIX = "+actor-names"
 
 #: Languages scored under the actor-name convention.
 ACTOR_NAME_LANGS = frozenset({"ro"})
-
-_QUOTE_MARKS = frozenset('"\'„“”«»‚‘’')
-_APPOSITION_MARKS = ",("
-_GOLD_WORD = re.compile(r"\S+")
-
-
-def actor_name_span(text: str, start: int, end: int, label: str | None = None
-                    ) -> tuple[int, int] | None:
-    """The capitalised name inside the gold span ``text[start:end]``, or None.
-
-    The convention behind the headline ro dev score: leading words without a capital
-    letter are titles or descriptions and go ("deputatul Hans-Peter Kemper" ->
-    "Hans-Peter Kemper"); an apposition after a comma or an opening bracket goes ("Marius
-    Popovici, vicepreședinte" -> "Marius Popovici"); quote marks and spaces around what is
-    left go. For a person every comma or bracket starts one ("Ion Pop (PSD)", "Dan
-    Zaharescu, Director"); for other labels only one followed by a lower-case word does, a
-    capitalised word being more of the name or an alias ("Ministerul Agriculturii, Pădurilor
-    și Dezvoltării Rurale", "Ministerul Finanțelor Publice (MFP)"). A span without a word
-    holding a capital letter has no name: None (the caller treats it as neutral).
-
-    Parameters
-    ----------
-    text : str
-        The gold text.
-    start, end : int
-        Character offsets of the gold span.
-    label : str, optional
-        Actor label of the span.
-
-    Returns
-    -------
-    tuple of int or None
-        New ``(start, end)`` offsets, or None when the span holds no capitalised word.
-    """
-    first = next((m for m in _GOLD_WORD.finditer(text, start, end)
-                  if any(ch.isupper() for ch in m.group())), None)
-    if first is None:
-        return None
-    start = first.start()
-    end = _apposition_start(text, start, end, label == "PER")
-    while end > start and (text[end - 1].isspace() or text[end - 1] in _QUOTE_MARKS):
-        end -= 1
-    while start < end and (text[start].isspace() or text[start] in _QUOTE_MARKS):
-        start += 1
-    return (start, end) if start < end else None
-
-
-def _apposition_start(text: str, start: int, end: int, any_mark: bool) -> int:
-    """Offset of the first comma or opening bracket in ``text[start:end]`` that starts an
-    apposition (with ``any_mark``, every one; else one followed, past spaces and quote marks,
-    by a lower-case letter), or ``end``."""
-    for i in range(start, end):
-        if text[i] not in _APPOSITION_MARKS:
-            continue
-        after = text[i + 1:end].lstrip("".join(_QUOTE_MARKS) + " \t\n")
-        if any_mark or after[:1].islower():
-            return i
-    return end
-
 
 def actor_name_gold(gold: GoldSet) -> tuple[set[Span], set[Span]]:
     """Gold spans of ``gold`` under :func:`actor_name_span`.
