@@ -190,10 +190,12 @@ def _around(text: str, lo: int, hi: int, limit: int) -> str:
     return ("…" if start > 0 else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
-def _evidence(mentions: pd.DataFrame, sentences: pd.DataFrame, pairs: pd.DataFrame
-              ) -> pd.DataFrame:
+def _evidence(mentions: pd.DataFrame, sentences: pd.DataFrame, pairs: pd.DataFrame,
+              max_unit_actors: int | None = None) -> pd.DataFrame:
     """One sentence per pair: the first where both occur, else both first sentences joined;
-    cut to :data:`EVIDENCE_CHARS` characters around the two mentions."""
+    cut to :data:`EVIDENCE_CHARS` characters around the two mentions. Only the first
+    ``max_unit_actors`` actors of a sentence are looked at (a list of 5,000 names would
+    make 12.5 million candidate pairs)."""
     has_offsets = {"start_char", "end_char"} <= set(mentions.columns) and \
         "start_char" in sentences.columns
     if has_offsets:
@@ -202,6 +204,10 @@ def _evidence(mentions: pd.DataFrame, sentences: pd.DataFrame, pairs: pd.DataFra
         spans = mentions[["doc_id", "sentence_idx", "entity_id"]].assign(
             start_char=pd.NA, end_char=pd.NA)
     spans = spans.drop_duplicates(["doc_id", "sentence_idx", "entity_id"])  # first mention
+    spans = spans[spans["entity_id"].isin(set(pairs["source"]) | set(pairs["target"]))]
+    if max_unit_actors is not None:
+        spans = spans[spans.groupby(["doc_id", "sentence_idx"], sort=False).cumcount()
+                      < max_unit_actors]
     keyed = spans[["doc_id", "sentence_idx", "entity_id"]]
     unique_sentences = sentences.drop_duplicates(["doc_id", "sentence_idx"])
     text = dict(zip(zip(unique_sentences["doc_id"], unique_sentences["sentence_idx"],
@@ -329,7 +335,7 @@ def comention_table(
         return schemas.empty("comentions")
     table = pd.concat(frames, ignore_index=True)
     pairs = table[["source", "target"]].drop_duplicates()
-    evidence = _evidence(mentions, sentences, pairs)
+    evidence = _evidence(mentions, sentences, pairs, max_unit_actors)
     table = table.merge(evidence, on=["source", "target"], how="left")
     order = {level: i for i, level in enumerate(levels)}
     table = table.assign(_order=table["level"].map(order)).sort_values(

@@ -590,9 +590,11 @@ def corpus_fingerprint(documents: pd.DataFrame) -> str:
 
 
 # ------------------------------------------------------------------ text cleaning before NER
-#: Longest run of non-space characters NER sees; longer runs get a space every this many
-#: characters. Stanza's tokenizer takes time quadratic in the length of a run without spaces
-#: (8,000 × "x" took 2.6 s), so this bounds its time per character.
+#: Longest run of non-space characters NER reads; longer runs (base64, minified code, long
+#: URLs, separator lines, junk) are blanked. Stanza's tokenizer takes time quadratic in the
+#: length of a run without spaces (8,000 × "x" took 2.6 s), and even a run broken into
+#: pieces is cut into about one token per character (3,000 × "x" made 2,543 tokens), so
+#: such runs would make a document of junk the slowest one of a corpus.
 MAX_RUN_CHARS = 100
 #: Version of :func:`clean_text`; part of the NER cache key.
 CLEAN_VERSION = 1
@@ -632,12 +634,13 @@ def clean_text_positions(text: str) -> tuple[str, list[int] | None]:
             positions[start:end] = kept + [i for i in range(start, end) if i not in kept]
         text = "".join(chars)
 
-    def _break(match: re.Match[str]) -> str:
-        run = list(match.group(0))
-        run[MAX_RUN_CHARS::MAX_RUN_CHARS + 1] = " " * len(run[MAX_RUN_CHARS::MAX_RUN_CHARS + 1])
-        return "".join(run)
+    return _LONG_RUN.sub(lambda m: " " * len(m.group(0)), text), positions
 
-    return _LONG_RUN.sub(_break, text), positions
+
+def count_long_runs(text: str) -> int:
+    """How many runs of more than :data:`MAX_RUN_CHARS` non-space characters ``text`` has
+    (:func:`clean_text` blanks them)."""
+    return sum(1 for _ in _LONG_RUN.finditer(text))
 
 
 def clean_text(text: str) -> str:
@@ -653,8 +656,9 @@ def clean_text(text: str) -> str:
     * a soft hyphen or zero-width (non-)joiner inside a word is moved to the word's end as
       a space, so ``Łuka\\u00adszenka`` reads ``Łukaszenka`` (see
       :func:`clean_text_positions` for the offsets);
-    * a run of more than :data:`MAX_RUN_CHARS` non-space characters gets a space every
-      :data:`MAX_RUN_CHARS` characters (a character is replaced), so no token is longer.
+    * a run of more than :data:`MAX_RUN_CHARS` non-space characters (no word of pl, lt or
+      ro is that long: base64, code, long URLs, junk) becomes spaces, so the tokenizer never
+      meets one; the pipeline notes it in the document's message.
 
     Examples
     --------

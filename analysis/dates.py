@@ -244,8 +244,9 @@ def resolve_dates(documents: pd.DataFrame, *, reference_year: int | None = None,
                 result = parse_date_string(given, row["lang"], reference_date=reference)
             except RelativeDateError as err:
                 result, note = None, f"{err}; searched the text"
-            if result is None and not note:
-                note = f"unparseable {row['date_source']} date {given!r}; searched the text"
+            if result is None:
+                note = note or (f"unparseable {row['date_source']} date {given!r}; "
+                                "searched the text")
             else:
                 result = {**result, "date_text": given, "date_source": row["date_source"],
                           "message": ""}

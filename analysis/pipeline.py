@@ -28,8 +28,10 @@ from analysis.comention import (
 from analysis.corpus import (
     CLEAN_VERSION,
     DEFAULT_MAX_CHARS,
+    MAX_RUN_CHARS,
     clean_text_positions,
     corpus_fingerprint,
+    count_long_runs,
     default_corpus,
     documents_from_table,
     read_corpus,
@@ -217,7 +219,7 @@ def extract_mentions(
                     where="extract_mentions")
     if specs is None:
         specs = resolve_specs(documents, model_dir=model_dir, official=official)
-    docs = documents.copy()
+    docs = _note_long_runs(documents)
     mention_parts, sentence_parts = [], []
     info: dict[str, Any] = {"models": {}, "cache_hits": 0, "cache_misses": 0}
     todo = docs[docs["status"].isin(PROCESSABLE)]
@@ -260,6 +262,19 @@ def extract_mentions(
     docs["n_paragraphs"] = docs["doc_id"].map(per_doc["n_paragraphs"]).fillna(0).where(
         processed).astype("Int64")
     return docs, mentions, sentences, info
+
+
+def _note_long_runs(documents: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``documents`` whose processable rows with runs of more than
+    :data:`analysis.corpus.MAX_RUN_CHARS` characters without a space say so in ``message``."""
+    todo = documents["status"].isin(PROCESSABLE)
+    counts = [count_long_runs(text) if go else 0 for text, go in
+              zip(documents["text"].fillna(""), todo, strict=True)]
+    notes = [f"{n} run(s) of more than {MAX_RUN_CHARS} characters without a space blanked "
+             "before NER" if n else None for n in counts]
+    message = [f"{m}; {n}" if n and isinstance(m, str) and m else n or m
+               for m, n in zip(documents["message"], notes, strict=True)]
+    return documents.assign(message=pd.array(message, dtype="string"))
 
 
 def _load_models(spec: ModelSpec) -> None:
