@@ -70,21 +70,17 @@ def language_code(value: object) -> str | None:
     text = str(value).strip()
     if not text:
         return None
+    import pycountry
+
     key = _fold(text)
     if key in _language_names():
         return _language_names()[key]
     primary = re.split(r"[-_]", key, maxsplit=1)[0]
-    if re.fullmatch(r"[a-z]{2,3}", primary):
-        import pycountry
-
+    if re.fullmatch(r"[a-z]{2,3}", primary):  # a code or a tag: pl, pol, rum, pl-PL
         language = (pycountry.languages.get(alpha_2=primary) if len(primary) == 2 else
                     pycountry.languages.get(alpha_3=primary)
                     or pycountry.languages.get(bibliographic=primary))
-        if language is not None and getattr(language, "alpha_2", None):
-            return language.alpha_2
-        return primary
-    import pycountry
-
+        return getattr(language, "alpha_2", None) or primary
     try:
         language = pycountry.languages.lookup(text)
     except LookupError:
@@ -93,7 +89,8 @@ def language_code(value: object) -> str | None:
 
 
 def detect_language(text: str) -> tuple[str, float]:
-    """Return ``(iso_code, confidence)`` for ``text``; ``("und", 0.0)`` when undetermined
+    """Return ``(iso_code, confidence)`` for ``text`` (confidence to 4 decimals);
+    ``("und", 0.0)`` when undetermined
     (shorter than 20 characters, or no letter at all: emoji and symbols are no language)."""
     sample = text[:5000]
     if not any(ch.isalpha() for ch in sample):
@@ -104,7 +101,8 @@ def detect_language(text: str) -> tuple[str, float]:
     if not values:
         return "und", 0.0
     best = values[0]
-    return best.language.iso_code_639_1.name.lower(), float(best.value)
+    # lingua's last digits differ between calls on the same text: rounded, reruns are identical
+    return best.language.iso_code_639_1.name.lower(), round(float(best.value), 4)
 
 
 def detect_languages(documents: pd.DataFrame) -> pd.DataFrame:

@@ -104,8 +104,8 @@ def build_hostile_corpus(base: Path, *, big: bool = True, n_names: int = 5000
         Names in the list (at most 5,000); NER takes about a second per 100 on a laptop CPU.
     """
     root, private = base / "corpus", base / "private"
-    root.mkdir()
-    private.mkdir()
+    root.mkdir(parents=True)
+    private.mkdir(parents=True)
     secret = private / "secret.txt"
     secret.write_text(f"{SECRET} {PL}\n", encoding="utf-8")
     corpus = HostileCorpus(root=root, secret=secret)
