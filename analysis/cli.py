@@ -52,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
                          help="encoding of the input files (default: UTF-8, or UTF-16 with a BOM)")
         cmd.add_argument("--no-cache", action="store_true", help="do not use the NER cache")
         cmd.add_argument("--cache-dir", default="default", help="NER cache directory")
+        cmd.add_argument("--reference-date", default=None,
+                         help="day (YYYY-MM-DD) that relative metadata dates such as "
+                              "'wczoraj' or 'yesterday' count from (default: such dates are "
+                              "rejected; never the clock)")
+        cmd.add_argument("--max-unit-actors", type=int, default=50,
+                         help="a unit naming more actors counts only its first ones in "
+                              "co-mentions (default: 50)")
         cmd.add_argument("--freq", default="MS", help="calendar bins: MS (month), W-MON, D")
         cmd.add_argument("--network-level", default="document",
                          help="co-mention level of the network: document, paragraph, sentence, "
@@ -105,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             cache_dir=None if args.no_cache else args.cache_dir,
             text_column=args.text_column,
             encoding=args.encoding,
+            reference_date=args.reference_date,
+            max_unit_actors=args.max_unit_actors,
             freq=args.freq,
             network_level=args.network_level,
             topics=not args.no_topics,

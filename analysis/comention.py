@@ -23,18 +23,26 @@ import pandas as pd
 from analysis import schemas
 
 DEFAULT_WINDOW = 20
+#: A unit naming more actors than this (a list of names) counts only its first ones.
+DEFAULT_MAX_UNIT_ACTORS = 50
+#: Longest evidence text, "…" marks included.
+EVIDENCE_CHARS = 300
 
 
 def _unit_members(mentions: pd.DataFrame, sentences: pd.DataFrame, level: str,
                   window: int) -> pd.DataFrame:
-    """(unit, entity_id) pairs for one level; unit is a string key."""
+    """(unit, entity_id, doc_id, unit_idx) rows for one level, in order of first mention;
+    unit is a string key, unit_idx the paragraph, sentence or window index (NA for a
+    document)."""
     ids = mentions["doc_id"].astype(str)
     if level == "document":
-        unit = ids
+        unit, index = ids, pd.Series(pd.NA, index=mentions.index, dtype="Int64")
     elif level == "paragraph":
-        unit = ids + "\x1f" + mentions["paragraph_idx"].astype(str)
+        index = mentions["paragraph_idx"].astype("Int64")
+        unit = ids + "\x1f" + index.astype(str)
     elif level == "sentence":
-        unit = ids + "\x1f" + mentions["sentence_idx"].astype(str)
+        index = mentions["sentence_idx"].astype("Int64")
+        unit = ids + "\x1f" + index.astype(str)
     elif level == "window":
         stride = max(window // 2, 1)
         last_window = _last_windows(sentences, window)
@@ -45,11 +53,61 @@ def _unit_members(mentions: pd.DataFrame, sentences: pd.DataFrame, level: str,
             # windows k cover tokens [k*stride, k*stride + window)
             first = max(0, -(-(start - window + 1) // stride))
             last = min((end - 1) // stride, last_window.get(doc_id, 0))
-            rows.extend((f"{doc_id}\x1f{k}", entity) for k in range(first, last + 1))
-        return pd.DataFrame(rows, columns=["unit", "entity_id"]).drop_duplicates()
+            rows.extend((f"{doc_id}\x1f{k}", entity, doc_id, k)
+                        for k in range(first, last + 1))
+        table = pd.DataFrame(rows, columns=["unit", "entity_id", "doc_id", "unit_idx"])
+        return table.drop_duplicates(["unit", "entity_id"]).astype({"unit_idx": "Int64"})
     else:
         raise ValueError(f"unknown level {level!r}; choose from {schemas.COMENTION_LEVELS}")
-    return pd.DataFrame({"unit": unit, "entity_id": mentions["entity_id"]}).drop_duplicates()
+    return pd.DataFrame({"unit": unit, "entity_id": mentions["entity_id"], "doc_id": ids,
+                         "unit_idx": index}).drop_duplicates(["unit", "entity_id"])
+
+
+def _capped(members: pd.DataFrame, max_unit_actors: int | None) -> pd.DataFrame:
+    """Members less the actors of a unit beyond its first ``max_unit_actors``."""
+    if max_unit_actors is None:
+        return members
+    return members[members.groupby("unit", sort=False).cumcount() < max_unit_actors]
+
+
+def crowded_units(
+    mentions: pd.DataFrame,
+    sentences: pd.DataFrame,
+    *,
+    levels: tuple[str, ...] = schemas.COMENTION_LEVELS,
+    window: int = DEFAULT_WINDOW,
+    max_unit_actors: int = DEFAULT_MAX_UNIT_ACTORS,
+) -> pd.DataFrame:
+    """Units naming more than ``max_unit_actors`` distinct actors (lists of names).
+
+    :func:`comention_table` counts only the first ``max_unit_actors`` actors of such a unit
+    (in order of first mention), so a list of 5,000 names yields at most
+    ``max_unit_actors * (max_unit_actors - 1) / 2`` pairs per unit.
+
+    Returns
+    -------
+    DataFrame
+        The ``crowded_units`` schema: ``level``, ``doc_id``, ``unit_idx`` (paragraph,
+        sentence or window index; NA for a document), ``n_actors``. Sorted by level (in the
+        order given), document and unit. Does not mutate its inputs.
+    """
+    schemas.require(mentions, ["doc_id", "paragraph_idx", "sentence_idx", "token_start",
+                               "token_end", "entity_id"], where="crowded_units")
+    mentions = mentions[mentions["entity_id"].notna()]
+    frames = []
+    for level in levels:
+        members = _unit_members(mentions, sentences, level, window)
+        sizes = members.groupby(["unit"], sort=False).agg(
+            doc_id=("doc_id", "first"), unit_idx=("unit_idx", "first"),
+            n_actors=("entity_id", "size"))
+        frames.append(sizes[sizes["n_actors"] > max_unit_actors].assign(level=level))
+    if not frames:
+        return schemas.empty("crowded_units")
+    table = pd.concat(frames, ignore_index=True)
+    order = {level: i for i, level in enumerate(levels)}
+    table = table.assign(_order=table["level"].map(order)).sort_values(
+        ["_order", "doc_id", "unit_idx"], kind="stable")
+    return schemas.conform(table, "crowded_units")
 
 
 def _n_units(documents: pd.DataFrame, sentences: pd.DataFrame, level: str, window: int) -> int:
@@ -86,21 +144,100 @@ def association_weights(n: np.ndarray, n_s: np.ndarray, n_t: np.ndarray,
     return {"jaccard": jaccard, "dice": dice, "pmi": pmi, "npmi": npmi, "llr": 2 * g2}
 
 
-def _evidence(mentions: pd.DataFrame, sentences: pd.DataFrame, pairs: pd.DataFrame
-              ) -> pd.DataFrame:
-    """One sentence per pair: the first where both occur, else both first sentences joined."""
-    keyed = mentions[["doc_id", "sentence_idx", "entity_id"]].drop_duplicates()
-    text = sentences.set_index(["doc_id", "sentence_idx"])["text"]
+def evidence_window(text: str, spans: list[tuple[int, int]], *,
+                    limit: int = EVIDENCE_CHARS) -> str:
+    """At most ``limit`` characters of ``text`` around the character ``spans`` (one or two).
+
+    ``text`` shorter than ``limit`` is returned whole. Otherwise one window around both spans
+    when they fit, else one window around each; "…" marks where text was cut. Without spans,
+    the start of the text.
+
+    Examples
+    --------
+    >>> evidence_window("a" * 20 + " Putin " + "b" * 20, [(21, 26)], limit=15)
+    '…aaa Putin bbb…'
+    """
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    if not spans:
+        return text[: limit - 1] + "…"
+    lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+    if hi - lo <= limit - 2 or len(spans) == 1:
+        return _around(text, lo, hi, limit)
+    first, second = sorted(spans)[0], sorted(spans)[-1]
+    left = _around(text, *first, limit // 2)
+    right = _around(text, *second, limit // 2)
+    return left + right[1:] if left.endswith("…") and right.startswith("…") else left + right
+
+
+def _around(text: str, lo: int, hi: int, limit: int) -> str:
+    """``text[lo:hi]`` centred in at most ``limit`` characters, "…" marks included."""
+    if len(text) <= limit:
+        return text
+    room = limit - 2
+    lo, hi = max(0, lo), min(len(text), max(hi, lo))
+    if hi - lo >= room:
+        start, end = lo, lo + room
+    else:
+        start = max(0, lo - (room - (hi - lo)) // 2)
+        end = min(len(text), start + room)
+        start = max(0, end - room)
+    if start == 0:
+        end = min(len(text), limit - 1)
+    elif end == len(text):
+        start = max(0, len(text) - (limit - 1))
+    return ("…" if start > 0 else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+def _evidence(mentions: pd.DataFrame, sentences: pd.DataFrame, pairs: pd.DataFrame,
+              max_unit_actors: int | None = None) -> pd.DataFrame:
+    """One sentence per pair: the first where both occur, else both first sentences joined;
+    cut to :data:`EVIDENCE_CHARS` characters around the two mentions. Only the first
+    ``max_unit_actors`` actors of a sentence are looked at (a list of 5,000 names would
+    make 12.5 million candidate pairs)."""
+    has_offsets = {"start_char", "end_char"} <= set(mentions.columns) and \
+        "start_char" in sentences.columns
+    if has_offsets:
+        spans = mentions[["doc_id", "sentence_idx", "entity_id", "start_char", "end_char"]]
+    else:
+        spans = mentions[["doc_id", "sentence_idx", "entity_id"]].assign(
+            start_char=pd.NA, end_char=pd.NA)
+    spans = spans.drop_duplicates(["doc_id", "sentence_idx", "entity_id"])  # first mention
+    spans = spans[spans["entity_id"].isin(set(pairs["source"]) | set(pairs["target"]))]
+    if max_unit_actors is not None:
+        spans = spans[spans.groupby(["doc_id", "sentence_idx"], sort=False).cumcount()
+                      < max_unit_actors]
+    keyed = spans[["doc_id", "sentence_idx", "entity_id"]]
+    unique_sentences = sentences.drop_duplicates(["doc_id", "sentence_idx"])
+    text = dict(zip(zip(unique_sentences["doc_id"], unique_sentences["sentence_idx"],
+                        strict=True), unique_sentences["text"], strict=True))
+    offset = (dict(zip(zip(unique_sentences["doc_id"], unique_sentences["sentence_idx"],
+                           strict=True), unique_sentences["start_char"], strict=True))
+              if has_offsets else {})
+    span_of = {(d, k, e): (a, b) for d, k, e, a, b in spans.itertuples(index=False)}
+
+    def relative(doc, sentence, entity) -> list[tuple[int, int]]:
+        a, b = span_of.get((doc, sentence, entity), (pd.NA, pd.NA))
+        base = offset.get((doc, sentence))
+        if pd.isna(a) or pd.isna(b) or base is None or pd.isna(base):
+            return []
+        return [(int(a) - int(base), int(b) - int(base))]
+
     both = keyed.merge(keyed, on=["doc_id", "sentence_idx"], suffixes=("_s", "_t"))
     both = both[both["entity_id_s"] < both["entity_id_t"]]
     both = both.sort_values(["entity_id_s", "entity_id_t", "doc_id", "sentence_idx"])
     both = both.drop_duplicates(["entity_id_s", "entity_id_t"]).rename(
         columns={"entity_id_s": "source", "entity_id_t": "target"})
     out = pairs[["source", "target"]].merge(both, on=["source", "target"], how="left")
-    out["evidence_text"] = [
-        text.get((d, s), pd.NA) if isinstance(d, str) else pd.NA
-        for d, s in zip(out["doc_id"], out["sentence_idx"], strict=True)
-    ]
+    evidence = []
+    for s, t, d, k in zip(out["source"], out["target"], out["doc_id"], out["sentence_idx"],
+                          strict=True):
+        if not isinstance(d, str) or (d, k) not in text:
+            evidence.append(pd.NA)
+            continue
+        evidence.append(evidence_window(text[(d, k)], relative(d, k, s) + relative(d, k, t)))
+    out["evidence_text"] = pd.array(evidence, dtype="string")
     missing = out["doc_id"].isna()
     if missing.any():
         first = keyed.sort_values(["doc_id", "sentence_idx"]).drop_duplicates(
@@ -108,15 +245,18 @@ def _evidence(mentions: pd.DataFrame, sentences: pd.DataFrame, pairs: pd.DataFra
         first_sent = {(d, e): s for d, e, s in zip(first["doc_id"], first["entity_id"],
                                                    first["sentence_idx"], strict=True)}
         docs_of = first.groupby("entity_id")["doc_id"].agg(lambda x: sorted(set(x)))
+        half = (EVIDENCE_CHARS - 3) // 2
         for i in out.index[missing]:
             s, t = out.at[i, "source"], out.at[i, "target"]
             shared = sorted(set(docs_of.get(s, [])) & set(docs_of.get(t, [])))
             if not shared:
                 continue
             doc = shared[0]
-            a, b = sorted((first_sent[(doc, s)], first_sent[(doc, t)]))
+            (a, ea), (b, eb) = sorted(((first_sent[(doc, s)], s), (first_sent[(doc, t)], t)))
             out.at[i, "doc_id"] = doc
-            out.at[i, "evidence_text"] = f"{text.get((doc, a), '')} … {text.get((doc, b), '')}"
+            out.at[i, "evidence_text"] = (
+                f"{evidence_window(text.get((doc, a), ''), relative(doc, a, ea), limit=half)}"
+                f" … {evidence_window(text.get((doc, b), ''), relative(doc, b, eb), limit=half)}")
     return out.rename(columns={"doc_id": "evidence_doc_id"})[
         ["source", "target", "evidence_doc_id", "evidence_text"]]
 
@@ -128,6 +268,7 @@ def comention_table(
     *,
     levels: tuple[str, ...] = schemas.COMENTION_LEVELS,
     window: int = DEFAULT_WINDOW,
+    max_unit_actors: int | None = DEFAULT_MAX_UNIT_ACTORS,
 ) -> pd.DataFrame:
     """Count co-mentions of actors at each level and weigh them.
 
@@ -145,13 +286,18 @@ def comention_table(
         Any of ``document``, ``paragraph``, ``sentence``, ``window``.
     window
         Window size in tokens for the ``window`` level.
+    max_unit_actors
+        A unit naming more distinct actors counts only its first ``max_unit_actors`` (in
+        order of first mention; see :func:`crowded_units`); ``None`` for no cap.
 
     Returns
     -------
     DataFrame
         The ``comentions`` schema: ``level``, ``source`` < ``target`` (entity ids), ``n``,
         ``n_source``, ``n_target``, ``n_units``, ``jaccard``, ``dice``, ``pmi``, ``npmi``,
-        ``llr``, ``evidence_doc_id``, ``evidence_text``. Sorted by level (in the order
+        ``llr``, ``evidence_doc_id``, ``evidence_text`` (the first sentence naming both, at
+        most :data:`EVIDENCE_CHARS` characters around the two mentions, mentions' ``start_char``
+        and ``end_char`` and sentences' ``start_char`` permitting). Sorted by level (in the order
         given), descending ``n``, then ids. Does not mutate its inputs.
     """
     schemas.require(mentions, ["doc_id", "paragraph_idx", "sentence_idx", "token_start",
@@ -165,7 +311,7 @@ def comention_table(
     frames = []
     evidence = None
     for level in levels:
-        members = _unit_members(mentions, sentences, level, window)
+        members = _capped(_unit_members(mentions, sentences, level, window), max_unit_actors)
         if members.empty:
             continue
         counts = members.groupby("entity_id")["unit"].nunique()
@@ -189,7 +335,7 @@ def comention_table(
         return schemas.empty("comentions")
     table = pd.concat(frames, ignore_index=True)
     pairs = table[["source", "target"]].drop_duplicates()
-    evidence = _evidence(mentions, sentences, pairs)
+    evidence = _evidence(mentions, sentences, pairs, max_unit_actors)
     table = table.merge(evidence, on=["source", "target"], how="left")
     order = {level: i for i, level in enumerate(levels)}
     table = table.assign(_order=table["level"].map(order)).sort_values(
@@ -205,6 +351,7 @@ def comentions_over_time(
     freq: str = "MS",
     levels: tuple[str, ...] = ("document", "sentence"),
     window: int = DEFAULT_WINDOW,
+    max_unit_actors: int | None = DEFAULT_MAX_UNIT_ACTORS,
 ) -> pd.DataFrame:
     """:func:`comention_table` computed within each calendar period.
 
@@ -229,7 +376,8 @@ def comentions_over_time(
         ids = set(dated.loc[periods == period, "doc_id"])
         part = comention_table(
             mentions[mentions["doc_id"].isin(ids)], sentences[sentences["doc_id"].isin(ids)],
-            documents[documents["doc_id"].isin(ids)], levels=levels, window=window)
+            documents[documents["doc_id"].isin(ids)], levels=levels, window=window,
+            max_unit_actors=max_unit_actors)
         frames.append(part.assign(period=period))
     columns = ["period", *schemas.columns("comentions")]
     if not frames:

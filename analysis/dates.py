@@ -124,31 +124,92 @@ def _infer_year(month: int, day: int, weekday: int | None, reference_year: int |
 _EPOCH = pd.Timestamp("1970-01-01")
 
 
-def parse_date_string(value: str, lang: str | None = None) -> dict | None:
-    """Parse a free-form metadata date with dateparser; ``None`` when unparseable.
+#: Two days far apart: a metadata date that parses differently against each is relative
+#: ("wczoraj", "2 dni temu", "yesterday", a bare time) and would be read off the clock.
+_PROBE_BASES = (dt.datetime(2001, 2, 3, 4, 5, 6), dt.datetime(2019, 11, 12, 13, 14, 15))
+_DIGITS = re.compile(r"\d+")
 
-    Returns ``published_at`` (start of the period), ``date_precision`` and ``year_inferred``.
-    """
+
+class RelativeDateError(ValueError):
+    """A metadata date relative to the day it was written ("yesterday") with no reference."""
+
+
+def _dateparser_data(value: str, languages: list[str] | None, base: dt.datetime):
     from dateparser.date import DateDataParser
 
-    languages = [lang] if lang in schemas.SUPPORTED_LANGS else None
-    settings = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
-    data = DateDataParser(languages=languages, settings=settings).get_date_data(str(value))
-    if data.date_obj is None:
+    settings = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False,
+                "RELATIVE_BASE": base}
+    return DateDataParser(languages=languages, settings=settings).get_date_data(value)
+
+
+def _parse_once(value: str, lang: str | None, base: dt.datetime):
+    """dateparser's reading of ``value``: in ``lang`` first, then in English (so "April 12,
+    2023" is read in a Polish document but "12.04.2023" stays day-first)."""
+    if lang in schemas.SUPPORTED_LANGS:
+        data = _dateparser_data(value, [lang], base)
+        if data.date_obj is not None:
+            return data
+        return _dateparser_data(value, ["en"], base)
+    return _dateparser_data(value, None, base)
+
+
+def parse_date_string(value: str, lang: str | None = None, *,
+                      reference_date: dt.date | None = None) -> dict | None:
+    """Parse a free-form metadata date with dateparser; ``None`` when unparseable.
+
+    Parameters
+    ----------
+    value
+        The metadata string, read in ``lang`` and else in English ("April 12, 2023").
+    lang
+        The document's language.
+    reference_date
+        The day relative dates ("wczoraj", "vakar", "ieri", "2 dni temu", "yesterday") are
+        counted from. Never the clock: without it they raise :class:`RelativeDateError`.
+
+    Returns
+    -------
+    dict or None
+        ``published_at`` (start of the period), ``date_precision`` and ``year_inferred``.
+        A date without a year, a bare number other than a year (``2023``) or a date like
+        ``20230412``, and the Unix epoch are ``None``.
+
+    Raises
+    ------
+    RelativeDateError
+        ``value`` is relative and no ``reference_date`` is given.
+    """
+    value = str(value).strip()
+    if _DIGITS.fullmatch(value) and len(value) not in (4, 8):
+        return None  # 1680000000: seconds, milliseconds? not a date we can tell
+    readings = [_parse_once(value, lang, base) for base in _PROBE_BASES]
+    if any(data.date_obj is None for data in readings):
         return None
+    data = readings[0]
     parts = set(data.parts or ())
     if "year" not in parts and data.period != "time":
         return None  # a year-less metadata date would need guessing: treat as unparseable
     precision = "day" if "day" in parts else "month" if "month" in parts else "year"
-    stamp = pd.Timestamp(data.date_obj).tz_localize(None) if pd.Timestamp(
-        data.date_obj).tzinfo else pd.Timestamp(data.date_obj)
-    stamp = stamp.to_period({"day": "D", "month": "M", "year": "Y"}[precision]).start_time
-    if stamp == _EPOCH:
+    stamps = [_start_of(d.date_obj, precision) for d in readings]
+    if stamps[0] != stamps[1]:
+        if reference_date is None:
+            raise RelativeDateError(f"relative date {value!r} needs reference_date "
+                                    "(it is never read off the clock)")
+        base = dt.datetime.combine(pd.Timestamp(reference_date).date(), dt.time(12))
+        stamps = [_start_of(_parse_once(value, lang, base).date_obj, precision)]
+    if stamps[0] == _EPOCH:
         return None  # the Unix epoch is a placeholder of exporting tools, not a date
-    return {"published_at": stamp, "date_precision": precision, "year_inferred": False}
+    return {"published_at": stamps[0], "date_precision": precision, "year_inferred": False}
 
 
-def resolve_dates(documents: pd.DataFrame, *, reference_year: int | None = None) -> pd.DataFrame:
+def _start_of(value, precision: str) -> pd.Timestamp:
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize(None) if stamp.tzinfo else stamp
+    return stamp.to_period({"day": "D", "month": "M", "year": "Y"}[precision]).start_time
+
+
+def resolve_dates(documents: pd.DataFrame, *, reference_year: int | None = None,
+                  reference_date: dt.date | str | None = None) -> pd.DataFrame:
     """Fill ``published_at``, ``date_precision``, ``date_source``, ``year_inferred``.
 
     Parameters
@@ -159,6 +220,9 @@ def resolve_dates(documents: pd.DataFrame, *, reference_year: int | None = None)
     reference_year
         Year assumed for dates written without one; default: the most common year among the
         corpus' explicit dates (none → such dates stay undated).
+    reference_date
+        The day relative metadata dates ("wczoraj", "yesterday") are counted from; without
+        it they are rejected with a message (never read off the clock).
 
     Returns
     -------
@@ -169,15 +233,20 @@ def resolve_dates(documents: pd.DataFrame, *, reference_year: int | None = None)
     schemas.require(documents, ["doc_id", "lang", "text", "date_text", "date_source", "message"],
                     where="resolve_dates")
     rows = documents.to_dict("records")
+    reference = None if reference_date is None else pd.Timestamp(reference_date).date()
     results: list[dict] = []
     for row in rows:
         given = row["date_text"]
         result = None
         note = ""
         if isinstance(given, str) and given.strip():
-            result = parse_date_string(given, row["lang"])
+            try:
+                result = parse_date_string(given, row["lang"], reference_date=reference)
+            except RelativeDateError as err:
+                result, note = None, f"{err}; searched the text"
             if result is None:
-                note = f"unparseable {row['date_source']} date {given!r}; searched the text"
+                note = note or (f"unparseable {row['date_source']} date {given!r}; "
+                                "searched the text")
             else:
                 result = {**result, "date_text": given, "date_source": row["date_source"],
                           "message": ""}

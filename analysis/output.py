@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from analysis.errors import OptionError
 
 if TYPE_CHECKING:
@@ -56,10 +58,10 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> Path:
-    """Atomically write UTF-8 text with ``\\n`` line ends."""
+    """Atomically write UTF-8 text with ``\\n`` line ends (NUL characters become spaces)."""
     def _write(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            handle.write(text.replace("\x00", " "))
 
     return atomic_write(path, _write)
 
@@ -83,6 +85,43 @@ def prepare_out_dir(out: str | os.PathLike[str]) -> Path:
         raise OptionError(f"cannot write to output folder {path}: {err.strerror or err}",
                           option="out") from err
     return path
+
+
+#: First characters that make a spreadsheet read a CSV cell as a formula (OWASP, "CSV
+#: injection"): such a cell gets a leading apostrophe in CSV files; parquet keeps the value.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_cell(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\x00", " ")
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` as it is written to CSV: text cells that start with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return get a leading ``'`` (so a spreadsheet shows them as
+    text, not a formula) and NUL characters become spaces. Numbers are untouched (a negative
+    PMI stays a number). Does not mutate ``table``.
+
+    Examples
+    --------
+    >>> csv_safe(pd.DataFrame({"a": ["=1+1", "ok", "-x"], "b": [-1.5, 2.0, 0.0]})).to_dict("list")
+    {'a': ["'=1+1", 'ok', "'-x"], 'b': [-1.5, 2.0, 0.0]}
+    """
+    text_columns = [c for c in table.columns
+                    if table[c].dtype == object or isinstance(table[c].dtype, pd.StringDtype)]
+    if not text_columns:
+        return table
+    return table.assign(**{c: table[c].map(_safe_cell, na_action="ignore")
+                           for c in text_columns})
+
+
+def write_csv(path: str | os.PathLike[str], table: pd.DataFrame) -> Path:
+    """Atomically write ``table`` as CSV, formula-safe (see :func:`csv_safe`)."""
+    safe = csv_safe(table)
+    return atomic_write(path, lambda p: safe.to_csv(p, index=False))
 
 
 def manifest_json(manifest: dict[str, Any]) -> str:
@@ -123,8 +162,7 @@ def write_outputs(result: RunResult, out: str | os.PathLike[str], *, report: boo
     for name, table in result.tables().items():
         written.append(atomic_write(out_dir / f"{name}.parquet",
                                     lambda p, t=table: t.to_parquet(p, index=False)))
-        written.append(atomic_write(out_dir / f"{name}.csv",
-                                    lambda p, t=table: t.to_csv(p, index=False)))
+        written.append(write_csv(out_dir / f"{name}.csv", table))
     if result.graph is not None:
         dynamic = dynamic_graph(result.graph, result.comentions_by_period,
                                 freq=result.options.get("freq", "MS"))

@@ -6,18 +6,36 @@ with ``out``, writes them (parquet + CSV), the GEXF network, a manifest and a su
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis import __version__, schemas
 from analysis.cache import NerCache, default_cache_dir
-from analysis.comention import DEFAULT_WINDOW, comention_table, comentions_over_time
-from analysis.corpus import DEFAULT_MAX_CHARS, corpus_fingerprint, default_corpus, load_corpus
+from analysis.comention import (
+    DEFAULT_MAX_UNIT_ACTORS,
+    DEFAULT_WINDOW,
+    comention_table,
+    comentions_over_time,
+    crowded_units,
+)
+from analysis.corpus import (
+    CLEAN_VERSION,
+    DEFAULT_MAX_CHARS,
+    MAX_RUN_CHARS,
+    clean_text_positions,
+    corpus_fingerprint,
+    count_long_runs,
+    default_corpus,
+    documents_from_table,
+    read_corpus,
+)
 from analysis.dates import resolve_dates
 from analysis.errors import OptionError, SetupError
 from analysis.langid import detect_languages
@@ -79,7 +97,8 @@ def check_options(**options: Any) -> dict[str, Any]:
     if options["network_weight"] not in NETWORK_WEIGHTS:
         raise OptionError(f"network weight must be one of {', '.join(NETWORK_WEIGHTS)}",
                           option="network_weight")
-    for name, low in (("window", 2), ("max_chars", 1), ("batch_size", 1)):
+    for name, low in (("window", 2), ("max_chars", 1), ("batch_size", 1),
+                      ("max_unit_actors", 2)):
         value = options[name]
         if not isinstance(value, int) or isinstance(value, bool) or value < low:
             raise OptionError(f"{name} must be an integer >= {low}, not {value!r}", option=name)
@@ -95,10 +114,32 @@ def check_options(**options: Any) -> dict[str, Any]:
         except LookupError as err:
             raise OptionError(f"unknown encoding {options['encoding']!r}",
                               option="encoding") from err
+    reference_date = options["reference_date"]
+    if reference_date is not None:
+        parse_reference_date(reference_date)
     model_dir = options["model_dir"]
     if model_dir is not None and not Path(model_dir).is_dir():
         raise OptionError(f"model folder not found: {model_dir}", option="model_dir")
     return options
+
+
+def parse_reference_date(value: str | dt.date) -> dt.date:
+    """The ``reference_date`` option as a date: a ``datetime.date`` or an ISO ``YYYY-MM-DD``.
+
+    Raises
+    ------
+    OptionError
+        Anything else (``"yesterday"`` is no reference).
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError as err:
+        raise OptionError(f"reference date must be a date as YYYY-MM-DD, not {value!r}",
+                          option="reference_date") from err
 
 
 def open_cache(cache_dir: str | os.PathLike[str] | None) -> Path | None:
@@ -138,10 +179,11 @@ def _annotate(texts: list[str], spec: ModelSpec, batch_size: int, progress: bool
 
 
 def ner_cache_key(spec: ModelSpec) -> str:
-    """Cache key of NER results: the model files and the version of the mention rules."""
+    """Cache key of NER results: the model files, the version of the mention rules and that of
+    the text cleaning (:func:`analysis.corpus.clean_text`)."""
     from analysis.ner import RULES_VERSION
 
-    return f"{spec.identity}-r{RULES_VERSION}"
+    return f"{spec.identity}-r{RULES_VERSION}-c{CLEAN_VERSION}"
 
 
 def extract_mentions(
@@ -177,7 +219,7 @@ def extract_mentions(
                     where="extract_mentions")
     if specs is None:
         specs = resolve_specs(documents, model_dir=model_dir, official=official)
-    docs = documents.copy()
+    docs = _note_long_runs(documents)
     mention_parts, sentence_parts = [], []
     info: dict[str, Any] = {"models": {}, "cache_hits": 0, "cache_misses": 0}
     todo = docs[docs["status"].isin(PROCESSABLE)]
@@ -222,6 +264,19 @@ def extract_mentions(
     return docs, mentions, sentences, info
 
 
+def _note_long_runs(documents: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``documents`` whose processable rows with runs of more than
+    :data:`analysis.corpus.MAX_RUN_CHARS` characters without a space say so in ``message``."""
+    todo = documents["status"].isin(PROCESSABLE)
+    counts = [count_long_runs(text) if go else 0 for text, go in
+              zip(documents["text"].fillna(""), todo, strict=True)]
+    notes = [f"{n} run(s) of more than {MAX_RUN_CHARS} characters without a space blanked "
+             "before NER" if n else None for n in counts]
+    message = [f"{m}; {n}" if n and isinstance(m, str) and m else n or m
+               for m, n in zip(documents["message"], notes, strict=True)]
+    return documents.assign(message=pd.array(message, dtype="string"))
+
+
 def _load_models(spec: ModelSpec) -> None:
     """Load the Stanza pipeline of ``spec`` now; a broken model is a setup error."""
     from analysis.models import load_pipeline
@@ -236,10 +291,14 @@ def _load_models(spec: ModelSpec) -> None:
 
 def _annotate_pending(docs, pending, spec, cache, batch_size, progress, mention_parts,
                       sentence_parts) -> dict[int, str]:
-    """Annotate uncached documents in one batch; isolate failures document by document."""
+    """Annotate uncached documents in one batch; isolate failures document by document.
+
+    NER reads each text through :func:`analysis.corpus.clean_text` (length-preserving);
+    offsets are mapped back to the document text before they are cached."""
     if not pending:
         return {}
-    texts = [docs.at[idx, "text"] for idx, _, _ in pending]
+    cleaned = [clean_text_positions(docs.at[idx, "text"]) for idx, _, _ in pending]
+    texts = [text for text, _ in cleaned]
     try:
         mentions, sentences = _annotate(texts, spec, batch_size, progress)
         results = {i: (mentions[mentions["text_idx"] == i], sentences[sentences["text_idx"] == i])
@@ -258,11 +317,59 @@ def _annotate_pending(docs, pending, spec, cache, batch_size, progress, mention_
         if isinstance(result, Exception):
             failures[idx] = f"{type(result).__name__}: {result}"
             continue
-        m, s = (part.drop(columns="text_idx").reset_index(drop=True) for part in result)
+        m, s = (_to_original(part.drop(columns="text_idx").reset_index(drop=True),
+                             cleaned[i][1]) for part in result)
         cache.put(sha, m, s)
         mention_parts.append(m.assign(doc_id=doc_id, lang=spec.lang))
         sentence_parts.append(s.assign(doc_id=doc_id))
     return failures
+
+
+def _to_original(table: pd.DataFrame, positions: list[int] | None) -> pd.DataFrame:
+    """Spans (``start_char``, ``end_char``) in a cleaned text → spans in the original text
+    (see :func:`analysis.corpus.clean_text_positions`). Does not mutate ``table``."""
+    if positions is None or table.empty:
+        return table
+    where = np.asarray(positions)
+    start = where[table["start_char"].astype(int).to_numpy()]
+    end = where[table["end_char"].astype(int).to_numpy() - 1] + 1
+    return table.assign(start_char=pd.array(start, dtype="Int64"),
+                        end_char=pd.array(end, dtype="Int64"))
+
+
+def note_crowded_units(documents: pd.DataFrame, crowded: pd.DataFrame, max_unit_actors: int
+                       ) -> pd.DataFrame:
+    """Add a message to each document with units over ``max_unit_actors`` actors.
+
+    Parameters
+    ----------
+    documents
+        Needs ``doc_id`` and ``message``.
+    crowded
+        :func:`analysis.comention.crowded_units`.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``documents``. Does not mutate its inputs.
+    """
+    schemas.require(documents, ["doc_id", "message"], where="note_crowded_units")
+    if crowded.empty:
+        return documents
+    notes = {}
+    for doc_id, group in crowded.groupby("doc_id", sort=False):
+        units = [f"{level}{'' if pd.isna(idx) else f' {idx}'}: {n:,} actors"
+                 for level, idx, n in zip(group["level"], group["unit_idx"], group["n_actors"],
+                                          strict=True)]
+        more = f" and {len(units) - 4} more" if len(units) > 4 else ""
+        notes[doc_id] = (f"units naming more than {max_unit_actors} actors (max_unit_actors); "
+                         f"co-mentions count their first {max_unit_actors}: "
+                         f"{'; '.join(units[:4])}{more}")
+    note = documents["doc_id"].map(notes)
+    message = [f"{m}; {n}" if isinstance(m, str) and m and isinstance(n, str) else
+               n if isinstance(n, str) else m for m, n in zip(documents["message"], note,
+                                                               strict=True)]
+    return documents.assign(message=pd.array(message, dtype="string"))
 
 
 def entity_tables(mentions: pd.DataFrame, registry: pd.DataFrame | None
@@ -299,7 +406,9 @@ def run(
     encoding: str | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
     reference_year: int | None = None,
+    reference_date: str | dt.date | None = None,
     window: int = DEFAULT_WINDOW,
+    max_unit_actors: int = DEFAULT_MAX_UNIT_ACTORS,
     network_level: str = "document",
     network_weight: str = "n",
     freq: str = "MS",
@@ -318,8 +427,10 @@ def run(
     Parameters
     ----------
     corpus
-        Folder of ``.txt`` files, a CSV/JSONL/parquet file, or a table already loaded with
-        :func:`analysis.corpus.load_corpus`; default the sample corpus shipped with the package.
+        Folder of ``.txt`` files, a CSV/JSONL/parquet file, a table of texts (read like a
+        CSV file, see :func:`analysis.corpus.documents_from_table`) or a table already loaded
+        with :func:`analysis.corpus.load_corpus`; default the sample corpus shipped with the
+        package.
     out
         If given, write every table as parquet and CSV, ``network.gexf``, ``manifest.json``
         and ``summary.txt`` there (:func:`analysis.output.write_outputs`).
@@ -340,8 +451,15 @@ def run(
         Longer documents are cut (status ``truncated``).
     reference_year
         Year for dates written without one (default: the corpus' most common year).
+    reference_date
+        Day (``YYYY-MM-DD``) that relative metadata dates ("wczoraj", "yesterday") count
+        from; without it they are rejected with a message. Never the clock.
     window
         Token window of the ``window`` co-mention level.
+    max_unit_actors
+        A unit (document, paragraph, sentence, window) naming more actors counts only its
+        first ``max_unit_actors`` in co-mentions; each such document gets a message and the
+        summary counts them.
     network_level, network_weight
         Co-mention level and weight column of the network (``nodes`` metrics, GEXF, report).
     freq
@@ -363,20 +481,30 @@ def run(
             str(registry) if isinstance(registry, Path) else "<table>"),
         model_dir=None if model_dir is None else str(model_dir), official=official,
         text_column=text_column, encoding=encoding, max_chars=max_chars,
-        reference_year=reference_year, window=window, network_level=network_level,
+        reference_year=reference_year,
+        reference_date=None if reference_date is None else str(reference_date),
+        window=window, max_unit_actors=max_unit_actors, network_level=network_level,
         network_weight=network_weight, freq=freq, topics=topics, n_topics=n_topics, seed=seed,
         batch_size=batch_size)
     if out is not None:
         prepare_out_dir(out)
     registry_table = read_registry(registry)
     cache = open_cache(cache_dir)
+    skipped = {"hidden": 0, "vcs": 0}
     if isinstance(corpus, pd.DataFrame):
-        documents, corpus_name = corpus, "<table>"
+        documents = documents_from_table(corpus, text_column=text_column, encoding=encoding,
+                                         max_chars=max_chars)
+        corpus_name = "<table>"
     else:
-        documents = load_corpus(corpus, text_column=text_column, encoding=encoding,
-                                max_chars=max_chars)
+        try:
+            documents, skipped = read_corpus(corpus, text_column=text_column, encoding=encoding,
+                                             max_chars=max_chars)
+        except FileNotFoundError as err:
+            raise OptionError(str(err), option="corpus") from err
         corpus_name = str(corpus) if corpus is not None else "sample (shipped with the package)"
-    documents = detect_languages(documents).pipe(resolve_dates, reference_year=reference_year)
+    documents = detect_languages(documents).pipe(
+        resolve_dates, reference_year=reference_year,
+        reference_date=None if reference_date is None else parse_reference_date(reference_date))
     specs = resolve_specs(documents, model_dir=model_dir, official=official)
     documents, all_mentions, sentences, info = extract_mentions(
         documents, specs=specs, cache_dir=cache, batch_size=batch_size, progress=progress)
@@ -384,10 +512,14 @@ def run(
     documents = documents.assign(n_mentions=documents["doc_id"].map(
         mentions.groupby("doc_id").size()).fillna(0).where(documents["processed"]).astype(
         "Int64"))
-    comentions = comention_table(mentions, sentences, documents, window=window)
+    comentions = comention_table(mentions, sentences, documents, window=window,
+                                 max_unit_actors=max_unit_actors)
+    crowded = crowded_units(mentions, sentences, window=window, max_unit_actors=max_unit_actors)
+    documents = note_crowded_units(documents, crowded, max_unit_actors)
     graph = build_graph(entities, comentions, level=network_level, weight=network_weight)
     by_period = comentions_over_time(mentions, sentences, documents, freq=freq,
-                                     levels=(network_level,), window=window)
+                                     levels=(network_level,), window=window,
+                                     max_unit_actors=max_unit_actors)
     topic_results: dict[str, pd.DataFrame] = {}
     if topics:
         topic_results = _topic_tables(documents, mentions, sentences, entities, n_topics,
@@ -403,7 +535,10 @@ def run(
         comentions_by_period=schemas.conform(by_period, "comentions_by_period"),
         graph=graph,
         options=options,
-        manifest=_manifest(documents, options, info, corpus_name),
+        manifest=_manifest(documents, options, info, corpus_name) | {
+            "skipped": skipped,
+            "crowded_units": {str(k): int(v) for k, v in
+                              crowded["level"].value_counts().sort_index().items()}},
         **topic_results,
     )
     logger.info("documents per status: %s", result.manifest["documents_per_status"])

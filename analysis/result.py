@@ -81,6 +81,15 @@ def summary_text(result: RunResult) -> str:
     statuses = ", ".join(f"{k}: {v}" for k, v in result.manifest.get(
         "documents_per_status", {}).items())
     buf.write(f"documents: {len(docs)} ({statuses})\n")
+    skipped = result.manifest.get("skipped", {})
+    if any(skipped.values()):
+        buf.write(f"skipped in the corpus folder: {skipped.get('hidden', 0)} hidden, "
+                  f"{skipped.get('vcs', 0)} version-control folders (.git, .svn, .hg …)\n")
+    crowded = result.manifest.get("crowded_units", {})
+    if crowded:
+        cap = result.options.get("max_unit_actors")
+        buf.write(f"units naming more than {cap} actors (co-mentions count their first "
+                  f"{cap}): " + ", ".join(f"{k} {v}" for k, v in crowded.items()) + "\n")
     langs = ", ".join(f"{k}: {v}" for k, v in docs["lang"].value_counts().sort_index().items())
     buf.write(f"languages: {langs}\n")
     corpus = result.manifest.get("corpus", {})

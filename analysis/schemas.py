@@ -45,6 +45,7 @@ STATUSES: Mapping[str, str] = {
     "duplicate_id": "not processed; another document already has this id",
     "unreadable": "not processed; the source could not be read",
     "unsupported_format": "not processed; a file in the corpus folder that is not .txt or a table",
+    "outside_corpus": "not processed; a link to a file outside the corpus folder, not read",
     "failed": "not processed; NER raised an error (see message)",
 }
 
@@ -233,6 +234,12 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "value": F,
         "n": INT,
     },
+    "crowded_units": {  # units naming more actors than max_unit_actors (analysis.comention)
+        "level": S,  # document | paragraph | sentence | window
+        "doc_id": S,
+        "unit_idx": INT,  # paragraph, sentence or window index; NA for a document
+        "n_actors": INT,  # distinct actors in the unit (co-mentions count the first ones)
+    },
     "positions": {  # node positions of the network layout (analysis.layout)
         "entity_id": S,
         "x": F,
@@ -394,6 +401,7 @@ CHECKS: dict[str, list[tuple[str, Callable[[pd.DataFrame], pd.Series]]]] = {
     "period_nodes": [_unique("period", "entity_id")],
     "comention_matrix": [_unique("row_id", "col_id")],
     "positions": [_unique("entity_id")],
+    "crowded_units": [_in("level", COMENTION_LEVELS), _range("n_actors", 1, None)],
     "registry": [_present("actor_id"), _unique("actor_id"), _in("label", ACTOR_LABELS)],
 }
 

@@ -9,6 +9,7 @@ import pytest
 
 from analysis import schemas
 from analysis.corpus import corpus_fingerprint, load_corpus, parse_header
+from analysis.errors import OptionError
 
 
 def test_parse_header_keys_and_inline_date():
@@ -77,15 +78,16 @@ def test_table_inputs_keep_id_language_and_date(tmp_path):
 
 def test_missing_text_column_is_named(tmp_path):
     pd.DataFrame({"body": ["x"]}).to_csv(tmp_path / "c.csv", index=False)
-    with pytest.raises(KeyError, match="'text'"):
+    with pytest.raises(OptionError, match="'text'") as err:
         load_corpus(tmp_path / "c.csv")
+    assert err.value.option == "text_column"
 
 
 def test_missing_path_and_bad_type(tmp_path):
     with pytest.raises(FileNotFoundError):
         load_corpus(tmp_path / "nope")
     (tmp_path / "x.docx").write_text("x")
-    with pytest.raises(ValueError, match="unsupported"):
+    with pytest.raises(OptionError, match="unsupported"):
         load_corpus(tmp_path / "x.docx")
 
 
