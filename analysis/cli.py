@@ -8,6 +8,7 @@ NER (bad option, missing or broken models, unusable output folder, missing corpu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import warnings
@@ -82,12 +83,27 @@ def _option_flag(keyword: str | None) -> str | None:
     return _OPTION_NAMES.get(keyword, "--" + keyword.replace("_", "-"))
 
 
-def _quiet() -> None:
-    """Silence everything but errors, Stanza's and torch's own warnings included."""
-    logging.getLogger().setLevel(logging.ERROR)
-    for name in ("stanza", "torch", "analysis"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-    warnings.filterwarnings("ignore")
+@contextlib.contextmanager
+def _quiet(enabled: bool):
+    """Silence everything but errors, Stanza's and torch's own warnings included.
+
+    Levels and warning filters are restored afterwards, so calling :func:`main` in a
+    process (tests, notebooks) leaves its logging as it was.
+    """
+    if not enabled:
+        yield
+        return
+    names = ("", "stanza", "torch", "analysis")
+    levels = {name: logging.getLogger(name).level for name in names}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in names:
+            logging.getLogger(name).setLevel(logging.ERROR)
+        try:
+            yield
+        finally:
+            for name, level in levels.items():
+                logging.getLogger(name).setLevel(level)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -95,8 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s")
-    if args.quiet:
-        _quiet()
+    with _quiet(args.quiet):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the parsed command; the exit status."""
     from analysis.errors import SetupError
     from analysis.pipeline import run
     from analysis.result import summary_text
