@@ -192,7 +192,7 @@ def report_options(result: RunResult, **options: Any) -> dict[str, Any]:
         "min_weight": None, "freq": options.get("freq") or str(run.get("freq", "MS")),
         "window": int(run.get("window", DEFAULT_WINDOW)), "top_n_actors": 60,
         "top_n_edges": 150, "top_n_matrix": 15, "top_n_timeline": 9, "top_n_table": 30,
-        "max_document_rows": 1000, "seed": 0,
+        "top_n_labels": 25, "min_node_distance": 0.26, "max_document_rows": 1000, "seed": 0,
     }  # fmt: skip
     unknown = set(options) - set(out)
     if unknown:
@@ -207,19 +207,22 @@ def report_figures(result: RunResult, opts: Mapping[str, Any]) -> dict[str, go.F
     docs, comentions = result.documents, result.comentions
     nodes = _nodes(result)
     level, weight, freq = opts["level"], opts["weight"], opts["freq"]
-    positions = layout.spring_positions(nodes, comentions, level=level, weight=weight,
-                                        seed=opts["seed"])
+    positions = layout.spread_positions(
+        layout.spring_positions(nodes, comentions, level=level, weight=weight, seed=opts["seed"]),
+        min_distance=opts["min_node_distance"])
     color_by = "community" if nodes["community"].notna().any() else "label"
     figs = {"fig-network": plot_actor_network(
         nodes, comentions, positions, level=level, weight=weight, min_weight=opts["min_weight"],
         top_n_edges=opts["top_n_edges"], top_n=opts["top_n_actors"], color_by=color_by,
-        documents=docs, title=None)}  # fmt: skip
+        top_n_labels=opts["top_n_labels"], documents=docs,
+        language_names=plotdata.language_names(result.mentions), title=None)}  # fmt: skip
     keep = plotdata.top_actors(nodes, top_n=opts["top_n_actors"])["entity_id"].astype(str)
     pnodes = plotdata.period_nodes(result.mentions, docs, result.entities, freq=freq)
     pedges = _period_edges(result, level, freq, opts["window"])
     pnodes = pnodes.loc[pnodes["entity_id"].isin(keep)]
     pedges = pedges.loc[pedges["source"].isin(keep) & pedges["target"].isin(keep)]
-    figs["fig-network-time"] = plot_network_over_time(pnodes, pedges, positions, title=None)
+    figs["fig-network-time"] = plot_network_over_time(pnodes, pedges, positions, title=None,
+                                                      top_n_labels=opts["top_n_labels"])
     mpp = plotdata.mentions_per_period(result.mentions, docs, result.entities, freq=freq,
                                        top_n=opts["top_n_timeline"])
     figs["fig-timeline"] = plot_actor_timeline(mpp, title=None)
