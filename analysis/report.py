@@ -252,14 +252,17 @@ def _topic_parts(result: RunResult) -> list[dict]:
         return []
     parts: list[dict] = []
     topic_plots = importlib.import_module("analysis.plots.topics")
+    dated = dated_note(result.documents)  # under every figure over time
     calls = [
-        ("fig-topic-share", "plot_topic_share", (result.topics_over_time, result.topics)),
-        ("fig-topic-terms", "plot_topic_terms", (result.topic_terms, result.topics)),
-        ("fig-topic-map", "plot_topic_map", (result.doc_map, result.topics)),
-    ]
-    for div_id, name, args in calls:
+        ("fig-topic-share", "plot_topic_share", (result.topics_over_time, result.topics), {},
+         dated),
+        ("fig-topic-terms", "plot_topic_terms", (result.topic_terms, result.topics),
+         {"topic_actors": result.topic_actors, "doc_topics": result.doc_topics}, ""),
+        ("fig-topic-map", "plot_topic_map", (result.doc_map, result.topics), {}, dated),
+    ]  # fmt: skip
+    for div_id, name, args, kwargs, note in calls:
         try:
-            parts.append(_figure(getattr(topic_plots, name)(*args), div_id))
+            parts.append(_figure(getattr(topic_plots, name)(*args, **kwargs), div_id, note=note))
         except Exception as err:  # a broken chart must not lose the rest of the report
             log.exception("report: %s failed", name)
             parts.append(_note(f"Topic chart {name} failed: {type(err).__name__}."))
