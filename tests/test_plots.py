@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from fixtures_tables import (
     ATTACK,
+    label_boxes,
+    make_network,
+    overlapping_labels,
     make_comentions,
     make_documents,
     make_entities,
@@ -142,6 +147,53 @@ def test_actor_network_escapes_article_text(positions):
     assert "&lt;script&gt;" in joined and "Minsk&lt;script&gt;x&lt;/script&gt;" in joined
     labels = [t for t in fig.data if t.meta == "labels"][0]
     assert "Minsk‹script›x‹/script›" in labels.text  # plain text: no entities in labels
+
+
+def test_actor_network_50_actors_labels_never_overlap():
+    nodes, com = make_network(50, seed=0)
+    pos = layout.spread_positions(layout.spring_positions(nodes, com, seed=0), min_distance=0.2)
+    fig = plot_actor_network(nodes, com, pos, top_n_labels=30)
+    boxes = label_boxes(fig)
+    assert 15 <= len(boxes) <= 30
+    assert overlapping_labels(fig) == []  # no two text boxes overlap, none leaves the plot
+    texts = [t for t, _ in boxes]
+    assert not [t for t in texts if re.search(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", t)]
+    # the most central actors are labelled
+    central = plotdata.centrality_order(nodes)["name"].head(5).tolist()
+    assert set(central) <= set(texts)
+    labels = fig.data[-1]
+    assert labels.meta == "labels" and labels.mode == "text"
+    # every community is named by its most central actors, with a middle dot
+    assert all(" · " in t.name for t in fig.data if t.meta == "nodes")
+    # the same tables give the same figure
+    assert fig.to_json() == plot_actor_network(nodes, com, pos, top_n_labels=30).to_json()
+    # top_n_labels=0 and show_names=False: no labels
+    assert not label_boxes(plot_actor_network(nodes, com, pos, top_n_labels=0))
+    assert not label_boxes(plot_actor_network(nodes, com, pos, show_names=False))
+
+
+def test_actor_network_labels_plain_text():
+    nodes = make_nodes().assign(
+        name=lambda d: d["name"].where(d["entity_id"] != "minsk", '"Rosyjskie NATO" & Co'))
+    pos = layout.spring_positions(nodes, make_comentions(), seed=0)
+    fig = plot_actor_network(nodes, make_comentions(), pos)
+    assert '"Rosyjskie NATO" & Co' in fig.data[-1].text  # as written: no &quot; shown
+    hover = [h for t in fig.data if t.meta == "nodes" for h in t.hovertext]
+    assert not [h for h in hover if "&quot;" in h]  # Plotly would show &quot; as written
+    assert any("&#34;Rosyjskie NATO&#34; &amp; Co" in h for h in hover)
+
+
+def test_actor_network_edge_weight_slider(positions):
+    fig = plot_actor_network(make_nodes(), make_comentions(), positions)
+    (slider,) = fig.layout.sliders
+    # sentence-level weights are 1 and 4: two width classes, two steps
+    assert [s.label for s in slider.steps] == ["≥ 1", "≥ 4"]
+    edge_idx = [i for i, t in enumerate(fig.data) if t.meta in ("edges", "edge_hover")]
+    for step in slider.steps:
+        assert step.method == "restyle" and list(step.args[1]) == edge_idx
+    assert list(slider.steps[1].args[0]["visible"]) == [False, True, False, True]
+    assert not plot_actor_network(make_nodes(), make_comentions(), positions,
+                                  edge_filter=False).layout.sliders
 
 
 def test_actor_network_does_not_mutate(positions):

@@ -267,7 +267,7 @@ def plot_actor_network(
             for d, t, lg in documents[["doc_id", "title", "lang"]].itertuples(index=False)
         }
     by_lang = names_by_language(language_names) if language_names is not None else {}
-    margin = {"l": 10, "r": 270, "t": 60 if title else 30, "b": 90 if edge_filter else 20}
+    margin = {"l": 10, "r": 300, "t": 60 if title else 30, "b": 90 if edge_filter else 20}
     xr, yr = _ranges(pos, shown["entity_id"].astype(str).tolist())
 
     fig = go.Figure()
@@ -328,7 +328,7 @@ def plot_actor_network(
         if key is None:
             label = f"{color_by} –"
         elif key in group_names:
-            label = esc(_shorten(group_names[key], 34))
+            label = esc(" · ".join(_shorten(part, 16) for part in group_names[key].split(" · ")))
         else:
             label = f"{color_by} {esc(key)}"
         fig.add_trace(
@@ -549,7 +549,7 @@ def plot_network_over_time(
         "marker_px": marker_sizes(pd.Series([biggest.get(e, 0) for e in ranked]), vmax=vmax),
     }), x_range=xr, y_range=yr, width_px=pw, height_px=ph, font_size=label_font_size)
     fig = go.Figure(data=[background, *period_traces(periods[0]), _leader_trace(placed),
-                          _label_trace(placed, font_size=label_font_size, color="#555")])
+                          _label_trace(placed, font_size=label_font_size, color="#333")])
     fig.frames = [
         go.Frame(name=lab, data=period_traces(p), traces=[1, 2, 3])
         for p, lab in zip(periods, labels, strict=True)
