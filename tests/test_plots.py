@@ -10,14 +10,14 @@ import pytest
 from fixtures_tables import (
     ATTACK,
     label_boxes,
-    make_network,
-    overlapping_labels,
     make_comentions,
     make_documents,
     make_entities,
     make_mentions,
+    make_network,
     make_nodes,
     make_sentences,
+    overlapping_labels,
 )
 
 from analysis import layout, plotdata
