@@ -287,7 +287,10 @@ def report_sections(result: RunResult, opts: Mapping[str, Any]) -> list[dict]:
         _section("summary", "Summary", "Summary", _summary_parts(result, opts)),
         _section("network", "Network", "Actor network", [_figure(figs["fig-network"],
                  "fig-network")], note=f"Co-mentions at {level_txt} level; edge width: "
-                 f"{weight}; node size: mentions. Hover an edge's midpoint for its evidence."),
+                 f"{weight}; node size: mentions. The {opts['top_n_labels']} most central actors "
+                 "are labelled where there is room; hover a node for its names in each "
+                 "language, an edge's midpoint for its evidence; the slider hides weaker "
+                 "edges."),
         _section("network-time", "Over time", "Actor network over time", [_figure(
             figs["fig-network-time"], "fig-network-time", note=dated)],
             note=f"One frame per period ({opts['freq']}); co-mentions at {level_txt} level. "

@@ -395,7 +395,8 @@ def plot_topic_map(
         yaxis={"range": [float(table["y"].min()) - pad, float(table["y"].max()) + pad],
                "zeroline": False, "showticklabels": False},
         legend={"title": {"text": "topic"}},
-        sliders=[{"active": 0, "currentvalue": {"prefix": "month: "}, "pad": {"t": 30},
+        sliders=[{"active": 0, "currentvalue": {"prefix": "month: "},
+                  "pad": {"t": 30, "r": 30},  # room for the last tick's label
                   "steps": [{"label": name, "method": "animate",
                              "args": [[name], {"mode": "immediate", "frame": {"duration": 0,
                                                                               "redraw": True},
