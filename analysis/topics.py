@@ -89,11 +89,12 @@ _DISPLAY_STOPWORDS: dict[str, frozenset[str]] = {
         ten tego tej tym tych temu ta to oraz lub czy dla przez przy pod nad bez tak już także też
         jego jej ich aby żeby gdy kiedy jaki jak swój sobie bardzo tylko jeszcze może móc musieć
         chcieć zostać został została zostały wszystko ale więc jednak według przed między po od
-        powiedzieć mówić dodać
+        powiedzieć mówić dodać nasz wasz kto
     """.split()),
     "lt": frozenset("""
         kad bet kaip yra buvo būti tai jis jie jos jų savo apie prie nuo dėl tik dar jau kuris kuri
         kurie kurios kurių šis tas taip nes arba bei net kai kur kas sakyti teigti turėti galėti
+        per
     """.split()),
     "ro": frozenset("""
         care din pentru este sunt fost avea acest această acesta aceste acestea cea cel cele cei
