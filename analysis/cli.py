@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--network-level", default="document",
                          help="co-mention level of the network: document, paragraph, sentence, "
                               "window")
+        cmd.add_argument("--display-language", default="en",
+                         help="language of actor names in tables and charts: en (default), "
+                              "pl, lt or ro")
         cmd.add_argument("--no-topics", action="store_true", help="skip topic clusters")
         cmd.add_argument("--n-topics", type=int, default=None, help="number of topics")
         cmd.add_argument("--seed", type=int, default=0, help="seed for communities and topics")
@@ -136,6 +139,7 @@ def _run(args: argparse.Namespace) -> int:
             max_unit_actors=args.max_unit_actors,
             freq=args.freq,
             network_level=args.network_level,
+            display_language=args.display_language,
             topics=not args.no_topics,
             n_topics=args.n_topics,
             seed=args.seed,

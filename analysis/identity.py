@@ -66,6 +66,8 @@ from analysis.names import (  # noqa: F401 - re-exported: identity's public name
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "DISPLAY_LANGUAGES",
+    "display_names",
     "gazetteer_contains",
     "gazetteer_rank",
     "gazetteer_lookup",
@@ -1085,3 +1087,178 @@ def _registry_pins(reg: pd.DataFrame, units: dict[str, _Unit]) -> dict[str, str]
                 pins[uid] = actor
                 break
     return pins
+
+
+# --------------------------------------------------------------------------- display names
+#: Languages a run can show actor names in (``analysis.run(display_language=...)``).
+DISPLAY_LANGUAGES: tuple[str, ...] = ("en", "pl", "lt", "ro")
+
+#: With ``display_language="en"``, whose base form names an actor that has no English name:
+#: Romanian keeps foreign names closest to their international spelling, Polish transliterates
+#: (``Siergiej``), Lithuanian adds endings (``Vladimiras Putinas``).
+_NAME_SOURCE_ORDER: dict[str, int] = {"en": 0, "ro": 1, "pl": 2, "cs": 3, "lt": 4}
+
+
+def _territory_name(place: Place | None, language: str) -> str | None:
+    """A country's CLDR name in ``language`` (``cldr:PL`` → ``Polska``), else ``None``."""
+    if place is None or not place.key.startswith("cldr:"):
+        return None
+    try:
+        from babel import Locale
+
+        return Locale(language).territories.get(place.key.split(":", 1)[1])
+    except Exception:  # noqa: BLE001 - babel missing or without this locale
+        return None
+
+
+def _form_counts(mentions: pd.DataFrame) -> dict[str, Counter]:
+    """``entity_id`` → Counter of (lang, base form) over its mentions."""
+    col = "base_form" if "base_form" in mentions.columns else "text"
+    rows = mentions.loc[mentions["entity_id"].notna()]
+    out: dict[str, Counter] = defaultdict(Counter)
+    for eid, lang, form in zip(rows["entity_id"].astype(str),
+                               rows["lang"].fillna("und").astype(str), rows[col],
+                               strict=True):  # fmt: skip
+        if isinstance(form, str) and form.strip():
+            out[eid][(lang, " ".join(form.split()))] += 1
+    return out
+
+
+def _lemma_forms(mentions: pd.DataFrame) -> dict[str, Counter]:
+    """``entity_id`` → Counter of one-word lower-case Stanza lemmas that differ from the
+    mention's base form (a common word's dictionary form: ``Telegramie`` → ``telegram``)."""
+    out: dict[str, Counter] = defaultdict(Counter)
+    if "lemma" not in mentions.columns or "base_form" not in mentions.columns:
+        return out
+    rows = mentions.loc[mentions["entity_id"].notna()]
+    for eid, lang, lemma, base in zip(rows["entity_id"].astype(str),
+                                      rows["lang"].fillna("").astype(str), rows["lemma"],
+                                      rows["base_form"], strict=True):  # fmt: skip
+        if not (isinstance(lemma, str) and isinstance(base, str)) or " " in base.strip():
+            continue
+        lemma, base = lemma.strip(), base.strip()
+        if (lemma and " " not in lemma and lemma == lemma.lower() and not base.isupper()
+                and lemma.casefold() != base.casefold()
+                and base.casefold().endswith(_CASE_ENDINGS.get(lang, ()))):
+            out[eid][lemma] += 1
+    return out
+
+
+#: Case and number endings after which a one-word name is shown in its dictionary form.
+_CASE_ENDINGS: dict[str, tuple[str, ...]] = {
+    "pl": ("ie", "y", "ów", "ach", "ami", "em", "ą", "ę", "cy"),
+    "ro": ("ii", "ului", "ei", "lor", "ele"),
+    "lt": ("os", "ui", "ą", "ę", "uose", "oje", "ams", "ų"),
+}
+
+
+def _dictionary_form(name: str, lemmas: Counter, n_mentions: int) -> str:
+    """A one-word name every mention of which the lemmatizer read as a common word is shown in
+    its dictionary form, capitalised (``Koreańczycy`` → ``Koreańczyk``); others unchanged."""
+    if " " in name or not lemmas or sum(lemmas.values()) < n_mentions:
+        return name
+    lemma = sorted(lemmas.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    return lemma[:1].upper() + lemma[1:]
+
+
+def _best_form(counts: Counter, label: str, language: str) -> str | None:
+    """The display form among an actor's (lang, base form) counts.
+
+    In ``language`` when the actor is named in it (its most frequent base form there); else
+    the form named in most languages, then the language order of :data:`_NAME_SOURCE_ORDER`,
+    then the most frequent. Persons are named by a full name (two words or more, no
+    initial) whenever one is seen.
+    """
+    if not counts:
+        return None
+    items = list(counts.items())
+    if label == "PER":
+        full = [(k, n) for k, n in items if len(k[1].split()) > 1 and "." not in k[1]]
+        items = full or items
+    local = [(k, n) for k, n in items if k[0] == language]
+    if local:
+        return sorted(local, key=lambda kv: (-kv[1], -len(kv[0][1]), kv[0][1]))[0][0][1]
+    langs_of: dict[str, set[str]] = defaultdict(set)
+    total: Counter = Counter()
+    for (lang, form), n in items:
+        langs_of[form].add(lang)
+        total[form] += n
+    best_lang = {form: min(_NAME_SOURCE_ORDER.get(lg, 5) for lg in langs)
+                 for form, langs in langs_of.items()}  # fmt: skip
+    return sorted(total, key=lambda f: (-len(langs_of[f]), best_lang[f], -total[f], -len(f),
+                                        f))[0]
+
+
+def display_names(
+    entities: pd.DataFrame, mentions: pd.DataFrame, *, language: str = "en"
+) -> pd.DataFrame:
+    """Give every actor one display name in one language (the ``name`` column).
+
+    ``language="en"`` (default): registry actors keep their registry name; places and
+    countries keep their English gazetteer name (Unicode CLDR, ISO 3166, GeoNames); other
+    actors get a nominative base form (:mod:`analysis.normalize`), the one named in most
+    languages, Romanian before Polish before Lithuanian (which adapts foreign names); a
+    one-word name that the lemmatizer read as a common word at every mention is shown in its
+    dictionary form (``Telegramie`` → ``Telegram``, ``Koreańczycy`` → ``Koreańczyk``). Another
+    ``language`` (``pl``, ``lt``, ``ro``): countries get their CLDR name in that language,
+    other actors their most frequent base form in that language's mentions, and actors never
+    mentioned in it keep the English choice. Persons are named by a full name whenever one is
+    seen. The per-language names stay in the mentions (see
+    :func:`analysis.plotdata.language_names`). Does not mutate its inputs.
+
+    Parameters
+    ----------
+    entities
+        Needs ``entity_id, name, label``; uses ``source`` (``registry`` names are kept in
+        English).
+    mentions
+        Needs ``entity_id, lang`` and ``base_form`` (else ``text``).
+    language
+        One of :data:`DISPLAY_LANGUAGES`.
+
+    Returns
+    -------
+    DataFrame
+        ``entities`` with ``name`` replaced; rows and order unchanged.
+
+    Raises
+    ------
+    ValueError
+        For a ``language`` not in :data:`DISPLAY_LANGUAGES`.
+    """
+    if language not in DISPLAY_LANGUAGES:
+        raise ValueError(f"display_names: language must be one of "
+                         f"{', '.join(DISPLAY_LANGUAGES)}, not {language!r}")
+    schemas.require(entities, ["entity_id", "name", "label"], where="display_names")
+    schemas.require(mentions, ["entity_id", "lang"], where="display_names")
+    if entities.empty:
+        return entities.copy()
+    forms = _form_counts(mentions)
+    lemmas = _lemma_forms(mentions)
+    sources = (entities["source"] if "source" in entities.columns
+               else pd.Series("automatic", index=entities.index))
+    names = []
+    for eid, name, label, source in zip(entities["entity_id"].astype(str), entities["name"],
+                                        entities["label"].astype(str), sources, strict=True):
+        current = str(name) if isinstance(name, str) else eid
+        place = gazetteer_lookup(current) if label in ("LOC", "ORG") else None
+        is_place = place is not None and fold(place.name) == fold(current)
+        if source == "registry" or is_place:
+            fallback = current
+        else:
+            counts = forms.get(eid, Counter())
+            fallback = _dictionary_form(_best_form(counts, label, "en") or current,
+                                        lemmas.get(eid, Counter()), sum(counts.values()))
+        if language == "en":
+            names.append(fallback)
+            continue
+        local = _territory_name(place, language) if is_place else None
+        if local is None:
+            counts = forms.get(eid, Counter())
+            has_local = any(lang == language for lang, _form in counts)
+            local = _best_form(counts, label, language) if has_local else None
+            if local is not None and source != "registry":
+                local = _dictionary_form(local, lemmas.get(eid, Counter()),
+                                         sum(counts.values()))
+        names.append(local or fallback)
+    return entities.assign(name=pd.Series(names, index=entities.index, dtype="string"))

@@ -94,6 +94,11 @@ def check_options(**options: Any) -> dict[str, Any]:
     if options["network_level"] not in schemas.COMENTION_LEVELS:
         raise OptionError(f"network level must be one of {', '.join(schemas.COMENTION_LEVELS)}",
                           option="network_level")
+    from analysis.identity import DISPLAY_LANGUAGES
+
+    if options.get("display_language", "en") not in DISPLAY_LANGUAGES:
+        raise OptionError(f"display language must be one of {', '.join(DISPLAY_LANGUAGES)}",
+                          option="display_language")
     if options["network_weight"] not in NETWORK_WEIGHTS:
         raise OptionError(f"network weight must be one of {', '.join(NETWORK_WEIGHTS)}",
                           option="network_weight")
@@ -372,15 +377,17 @@ def note_crowded_units(documents: pd.DataFrame, crowded: pd.DataFrame, max_unit_
     return documents.assign(message=pd.array(message, dtype="string"))
 
 
-def entity_tables(mentions: pd.DataFrame, registry: pd.DataFrame | None
+def entity_tables(mentions: pd.DataFrame, registry: pd.DataFrame | None, *,
+                  display_language: str = "en",
                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Base forms, actor identity and one label per actor: (mentions, entities, merges).
 
     Steps: :func:`analysis.normalize.add_base_forms`, :func:`analysis.identity.resolve_actors`,
     :func:`analysis.identity.harmonise_labels` (a mention's ``label`` becomes its actor's; the
-    model's label stays in ``label_native``).
+    model's label stays in ``label_native``), :func:`analysis.identity.display_names` (one
+    name per actor in ``display_language``).
     """
-    from analysis.identity import harmonise_labels, resolve_actors
+    from analysis.identity import display_names, harmonise_labels, resolve_actors
     from analysis.normalize import add_base_forms
 
     actors = mentions[mentions["label"].notna()].reset_index(drop=True)
@@ -389,6 +396,7 @@ def entity_tables(mentions: pd.DataFrame, registry: pd.DataFrame | None
     actors = add_base_forms(actors)
     linked, entities, merges = resolve_actors(actors, registry=registry)
     linked = harmonise_labels(linked, entities)
+    entities = display_names(entities, linked, language=display_language)
     return (schemas.conform(linked, "mentions"), schemas.conform(entities, "entities"),
             schemas.conform(merges, "merges"))
 
@@ -411,6 +419,7 @@ def run(
     max_unit_actors: int = DEFAULT_MAX_UNIT_ACTORS,
     network_level: str = "document",
     network_weight: str = "n",
+    display_language: str = "en",
     freq: str = "MS",
     topics: bool = True,
     n_topics: int | None = None,
@@ -462,6 +471,10 @@ def run(
         summary counts them.
     network_level, network_weight
         Co-mention level and weight column of the network (``nodes`` metrics, GEXF, report).
+    display_language
+        Language of the actor names in every table and chart: ``"en"`` (English names of
+        countries and places, registry names, else the base form named in most languages),
+        ``"pl"``, ``"lt"`` or ``"ro"`` (see :func:`analysis.identity.display_names`).
     freq
         Calendar bins for everything over time (``"MS"`` months, ``"W-MON"``, ``"D"``…).
     topics, n_topics
@@ -484,8 +497,8 @@ def run(
         reference_year=reference_year,
         reference_date=None if reference_date is None else str(reference_date),
         window=window, max_unit_actors=max_unit_actors, network_level=network_level,
-        network_weight=network_weight, freq=freq, topics=topics, n_topics=n_topics, seed=seed,
-        batch_size=batch_size)
+        network_weight=network_weight, display_language=display_language, freq=freq,
+        topics=topics, n_topics=n_topics, seed=seed, batch_size=batch_size)
     if out is not None:
         prepare_out_dir(out)
     registry_table = read_registry(registry)
@@ -508,7 +521,8 @@ def run(
     specs = resolve_specs(documents, model_dir=model_dir, official=official)
     documents, all_mentions, sentences, info = extract_mentions(
         documents, specs=specs, cache_dir=cache, batch_size=batch_size, progress=progress)
-    mentions, entities, merges = entity_tables(all_mentions, registry_table)
+    mentions, entities, merges = entity_tables(all_mentions, registry_table,
+                                               display_language=display_language)
     documents = documents.assign(n_mentions=documents["doc_id"].map(
         mentions.groupby("doc_id").size()).fillna(0).where(documents["processed"]).astype(
         "Int64"))

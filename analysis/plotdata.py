@@ -14,11 +14,16 @@ period_nodes
 comention_matrix
     ``row_rank, row_id, row_name, col_rank, col_id, col_name, value, n`` — a square, long
     table of the top actors.
+community_names
+    ``community, name, n_actors`` — each community named by its most central actors.
+language_names
+    ``entity_id, lang, name, n_mentions`` — each actor's most frequent base form per language.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -31,7 +36,8 @@ log = logging.getLogger(__name__)
 LEVEL_PREFERENCE: tuple[str, ...] = ("sentence", "window", "paragraph", "document")
 
 #: Plot-data tables live in :data:`analysis.schemas.SCHEMAS` with every other table.
-PLOTDATA_TABLES: tuple[str, ...] = ("mentions_per_period", "period_nodes", "comention_matrix")
+PLOTDATA_TABLES: tuple[str, ...] = ("mentions_per_period", "period_nodes", "comention_matrix",
+                                     "community_names", "language_names")
 
 #: Offset aliases (as ``analysis.run(freq=...)`` takes them) → period aliases.
 _PERIOD_ALIASES: dict[str, str] = {"MS": "M", "ME": "M", "QS": "Q", "QE": "Q", "YS": "Y",
@@ -332,3 +338,142 @@ def comention_matrix(
     grid = rows.merge(cols, how="cross").merge(both, on=["row_id", "col_id"], how="left")
     grid = grid.assign(n=grid["n"].fillna(0)).sort_values(["row_rank", "col_rank"])
     return _conform(grid, "comention_matrix")
+
+
+def centrality_order(nodes: pd.DataFrame) -> pd.DataFrame:
+    """Return ``nodes`` most central first: by ``weighted_degree``, then ``n_mentions``.
+
+    Missing ``weighted_degree`` (or no such column) counts as 0, so a table without network
+    metrics is ordered by mentions. Ties: ``name``, then ``entity_id``. Index reset; does not
+    mutate its input. Needs ``entity_id, name, n_mentions``.
+    """
+    schemas.require(nodes, ["entity_id", "name", "n_mentions"], where="centrality_order")
+    wdeg = (pd.to_numeric(nodes["weighted_degree"], errors="coerce") if "weighted_degree"
+            in nodes.columns else pd.Series(0.0, index=nodes.index)).astype("float64").fillna(0)
+    ranked = nodes.assign(_wdeg=wdeg, _n=pd.to_numeric(nodes["n_mentions"]).fillna(0))
+    ranked = ranked.sort_values(["_wdeg", "_n", "name", "entity_id"],
+                                ascending=[False, False, True, True], kind="stable")
+    return ranked.drop(columns=["_wdeg", "_n"]).reset_index(drop=True)
+
+
+def short_name(name: object, label: object = None) -> str:
+    """A short form of an actor's display name for legends: a person's surname.
+
+    ``"Vladimir Putin"`` (PER) → ``"Putin"``; names of places and organisations, one-word
+    names and names whose last word is shorter than three letters (``"Kim Jong Un"``) are
+    kept whole.
+    """
+    text = " ".join(str(name).split()) if name is not None and not pd.isna(name) else ""
+    words = text.split(" ")
+    if str(label) == "PER" and len(words) > 1 and len(words[-1]) >= 3:
+        return words[-1]
+    return text
+
+
+def community_names(
+    nodes: pd.DataFrame, *, n_names: int = 3, separator: str = " · ", short: bool = True
+) -> pd.DataFrame:
+    """Name each community by its most central actors.
+
+    The ``n_names`` actors of highest ``weighted_degree`` (then ``n_mentions``, see
+    :func:`centrality_order`) name the community, joined by ``separator``:
+    ``"Putin · Lukashenko · Kremlin"``. Does not mutate its input.
+
+    Parameters
+    ----------
+    nodes
+        ``nodes`` table: needs ``entity_id, name, n_mentions, community``; uses ``label``
+        (persons by surname) and ``weighted_degree`` when present.
+    n_names
+        How many actors name a community.
+    separator
+        Text between the names.
+    short
+        Persons by their surname (:func:`short_name`); else display names as they are.
+
+    Returns
+    -------
+    DataFrame
+        ``community, name, n_actors`` sorted by ``community``; actors without a community
+        are left out. Two communities never get the same name (the later one gets
+        ``" (2)"``...).
+
+    Examples
+    --------
+    >>> nodes = pd.DataFrame({"entity_id": ["a", "b", "c"], "n_mentions": [5, 9, 2],
+    ...                       "name": ["Vladimir Putin", "Kremlin", "Minsk"],
+    ...                       "label": ["PER", "ORG", "LOC"], "community": [0, 0, 1]})
+    >>> community_names(nodes)["name"].tolist()
+    ['Kremlin · Putin', 'Minsk']
+    """
+    schemas.require(nodes, ["entity_id", "name", "n_mentions", "community"],
+                    where="community_names")  # fmt: skip
+    ranked = centrality_order(nodes.loc[nodes["community"].notna()])
+    if ranked.empty:
+        return empty("community_names")
+    labels = ranked["label"] if "label" in ranked.columns else pd.Series(None, index=ranked.index)
+    ranked = ranked.assign(_short=[short_name(n, lab) if short else short_name(n)
+                                   for n, lab in zip(ranked["name"], labels, strict=True)])
+    rows, seen = [], Counter()
+    for community, group in ranked.groupby("community", sort=True):
+        names: list[str] = []
+        for text in group["_short"]:
+            if text and text not in names:
+                names.append(text)
+            if len(names) == n_names:
+                break
+        name = separator.join(names) or f"community {int(community)}"
+        seen[name] += 1
+        if seen[name] > 1:
+            name = f"{name} ({seen[name]})"
+        rows.append({"community": int(community), "name": name, "n_actors": len(group)})
+    return _conform(pd.DataFrame(rows), "community_names")
+
+
+def language_names(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Each actor's most frequent base form in each language.
+
+    Does not mutate its input. Mentions without ``entity_id`` are left out; the form is
+    ``base_form`` (the nominative the pipeline found), else ``text``.
+
+    Parameters
+    ----------
+    mentions
+        Needs ``entity_id, lang`` and ``base_form`` or ``text``.
+
+    Returns
+    -------
+    DataFrame
+        ``entity_id, lang, name, n_mentions`` (mentions of the actor in that language), one
+        row per (actor, language), sorted by ``entity_id, lang``. Ties between forms: the
+        longer form, then alphabetical.
+    """
+    schemas.require(mentions, ["entity_id", "lang"], where="language_names")
+    col = "base_form" if "base_form" in mentions.columns else "text"
+    schemas.require(mentions, [col], where="language_names")
+    rows = mentions.loc[mentions["entity_id"].notna()]
+    forms = rows[col].astype("string").fillna("").map(lambda t: " ".join(str(t).split()))
+    table = pd.DataFrame({"entity_id": rows["entity_id"].astype(str).to_numpy(),
+                          "lang": rows["lang"].astype("string").fillna("und").to_numpy(),
+                          "name": forms.to_numpy()})
+    table = table.loc[table["name"] != ""]
+    if table.empty:
+        return empty("language_names")
+    counts = table.groupby(["entity_id", "lang", "name"]).size().rename("n").reset_index()
+    counts = counts.assign(_len=counts["name"].str.len()).sort_values(
+        ["entity_id", "lang", "n", "_len", "name"], ascending=[True, True, False, False, True])
+    best = counts.drop_duplicates(["entity_id", "lang"])
+    totals = counts.groupby(["entity_id", "lang"])["n"].sum().rename("n_mentions").reset_index()
+    out = best[["entity_id", "lang", "name"]].merge(totals, on=["entity_id", "lang"])
+    return _conform(out.sort_values(["entity_id", "lang"]), "language_names")
+
+
+def names_by_language(language_table: pd.DataFrame, *, separator: str = " · ") -> dict[str, str]:
+    """``entity_id`` → ``"lt: Vladimiras Putinas · pl: Władimir Putin"`` from
+    :func:`language_names` output (languages in alphabetical order)."""
+    schemas.require(language_table, ["entity_id", "lang", "name"], where="names_by_language")
+    out: dict[str, list[str]] = {}
+    for eid, lang, name in language_table.sort_values(["entity_id", "lang"])[
+            ["entity_id", "lang", "name"]].itertuples(index=False):
+        out.setdefault(str(eid), []).append(f"{lang}: {name}")
+    return {k: separator.join(v) for k, v in out.items()}

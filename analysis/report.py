@@ -192,7 +192,7 @@ def report_options(result: RunResult, **options: Any) -> dict[str, Any]:
         "min_weight": None, "freq": options.get("freq") or str(run.get("freq", "MS")),
         "window": int(run.get("window", DEFAULT_WINDOW)), "top_n_actors": 60,
         "top_n_edges": 150, "top_n_matrix": 15, "top_n_timeline": 9, "top_n_table": 30,
-        "max_document_rows": 1000, "seed": 0,
+        "top_n_labels": 25, "min_node_distance": 0.26, "max_document_rows": 1000, "seed": 0,
     }  # fmt: skip
     unknown = set(options) - set(out)
     if unknown:
@@ -207,19 +207,22 @@ def report_figures(result: RunResult, opts: Mapping[str, Any]) -> dict[str, go.F
     docs, comentions = result.documents, result.comentions
     nodes = _nodes(result)
     level, weight, freq = opts["level"], opts["weight"], opts["freq"]
-    positions = layout.spring_positions(nodes, comentions, level=level, weight=weight,
-                                        seed=opts["seed"])
+    positions = layout.spread_positions(
+        layout.spring_positions(nodes, comentions, level=level, weight=weight, seed=opts["seed"]),
+        min_distance=opts["min_node_distance"])
     color_by = "community" if nodes["community"].notna().any() else "label"
     figs = {"fig-network": plot_actor_network(
         nodes, comentions, positions, level=level, weight=weight, min_weight=opts["min_weight"],
         top_n_edges=opts["top_n_edges"], top_n=opts["top_n_actors"], color_by=color_by,
-        documents=docs, title=None)}  # fmt: skip
+        top_n_labels=opts["top_n_labels"], documents=docs,
+        language_names=plotdata.language_names(result.mentions), title=None)}  # fmt: skip
     keep = plotdata.top_actors(nodes, top_n=opts["top_n_actors"])["entity_id"].astype(str)
     pnodes = plotdata.period_nodes(result.mentions, docs, result.entities, freq=freq)
     pedges = _period_edges(result, level, freq, opts["window"])
     pnodes = pnodes.loc[pnodes["entity_id"].isin(keep)]
     pedges = pedges.loc[pedges["source"].isin(keep) & pedges["target"].isin(keep)]
-    figs["fig-network-time"] = plot_network_over_time(pnodes, pedges, positions, title=None)
+    figs["fig-network-time"] = plot_network_over_time(pnodes, pedges, positions, title=None,
+                                                      top_n_labels=opts["top_n_labels"])
     mpp = plotdata.mentions_per_period(result.mentions, docs, result.entities, freq=freq,
                                        top_n=opts["top_n_timeline"])
     figs["fig-timeline"] = plot_actor_timeline(mpp, title=None)
@@ -249,14 +252,17 @@ def _topic_parts(result: RunResult) -> list[dict]:
         return []
     parts: list[dict] = []
     topic_plots = importlib.import_module("analysis.plots.topics")
+    dated = dated_note(result.documents)  # under every figure over time
     calls = [
-        ("fig-topic-share", "plot_topic_share", (result.topics_over_time, result.topics)),
-        ("fig-topic-terms", "plot_topic_terms", (result.topic_terms, result.topics)),
-        ("fig-topic-map", "plot_topic_map", (result.doc_map, result.topics)),
-    ]
-    for div_id, name, args in calls:
+        ("fig-topic-share", "plot_topic_share", (result.topics_over_time, result.topics), {},
+         dated),
+        ("fig-topic-terms", "plot_topic_terms", (result.topic_terms, result.topics),
+         {"topic_actors": result.topic_actors, "doc_topics": result.doc_topics}, ""),
+        ("fig-topic-map", "plot_topic_map", (result.doc_map, result.topics), {}, dated),
+    ]  # fmt: skip
+    for div_id, name, args, kwargs, note in calls:
         try:
-            parts.append(_figure(getattr(topic_plots, name)(*args), div_id))
+            parts.append(_figure(getattr(topic_plots, name)(*args, **kwargs), div_id, note=note))
         except Exception as err:  # a broken chart must not lose the rest of the report
             log.exception("report: %s failed", name)
             parts.append(_note(f"Topic chart {name} failed: {type(err).__name__}."))
@@ -281,7 +287,10 @@ def report_sections(result: RunResult, opts: Mapping[str, Any]) -> list[dict]:
         _section("summary", "Summary", "Summary", _summary_parts(result, opts)),
         _section("network", "Network", "Actor network", [_figure(figs["fig-network"],
                  "fig-network")], note=f"Co-mentions at {level_txt} level; edge width: "
-                 f"{weight}; node size: mentions. Hover an edge's midpoint for its evidence."),
+                 f"{weight}; node size: mentions. The {opts['top_n_labels']} most central actors "
+                 "are labelled where there is room; hover a node for its names in each "
+                 "language, an edge's midpoint for its evidence; the slider hides weaker "
+                 "edges."),
         _section("network-time", "Over time", "Actor network over time", [_figure(
             figs["fig-network-time"], "fig-network-time", note=dated)],
             note=f"One frame per period ({opts['freq']}); co-mentions at {level_txt} level. "

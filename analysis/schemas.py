@@ -245,6 +245,28 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "x": F,
         "y": F,
     },
+    "label_positions": {  # permanent node labels placed without overlap (analysis.layout)
+        "entity_id": S,
+        "text": S,  # plain text (no HTML entities)
+        "x": F,  # centre of the label's text box, plot coordinates
+        "y": F,
+        "half_width": F,  # half the estimated text box, plot coordinates
+        "half_height": F,
+        "node_x": F,  # the labelled node, plot coordinates
+        "node_y": F,
+        "leader": B,  # placed away from its node, joined to it by a leader line
+    },
+    "community_names": {  # communities named by their most central actors (analysis.plotdata)
+        "community": INT,
+        "name": S,  # e.g. "Putin · Lukashenko · Kremlin"
+        "n_actors": INT,
+    },
+    "language_names": {  # each actor's most frequent base form per language (plotdata)
+        "entity_id": S,
+        "lang": S,
+        "name": S,
+        "n_mentions": INT,
+    },
     "registry": {  # the editable actor registry (docs/identity.md)
         "actor_id": S,
         "name": S,
@@ -400,6 +422,9 @@ CHECKS: dict[str, list[tuple[str, Callable[[pd.DataFrame], pd.Series]]]] = {
     "mentions_per_period": [_range("n_mentions", 0, None)],
     "period_nodes": [_unique("period", "entity_id")],
     "comention_matrix": [_unique("row_id", "col_id")],
+    "label_positions": [_unique("entity_id"), _range("half_width", 0, None)],
+    "community_names": [_unique("community"), _range("n_actors", 1, None)],
+    "language_names": [_unique("entity_id", "lang")],
     "positions": [_unique("entity_id")],
     "crowded_units": [_in("level", COMENTION_LEVELS), _range("n_actors", 1, None)],
     "registry": [_present("actor_id"), _unique("actor_id"), _in("label", ACTOR_LABELS)],

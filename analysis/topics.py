@@ -89,11 +89,12 @@ _DISPLAY_STOPWORDS: dict[str, frozenset[str]] = {
         ten tego tej tym tych temu ta to oraz lub czy dla przez przy pod nad bez tak już także też
         jego jej ich aby żeby gdy kiedy jaki jak swój sobie bardzo tylko jeszcze może móc musieć
         chcieć zostać został została zostały wszystko ale więc jednak według przed między po od
-        powiedzieć mówić dodać
+        powiedzieć mówić dodać nasz wasz kto
     """.split()),
     "lt": frozenset("""
         kad bet kaip yra buvo būti tai jis jie jos jų savo apie prie nuo dėl tik dar jau kuris kuri
         kurie kurios kurių šis tas taip nes arba bei net kai kur kas sakyti teigti turėti galėti
+        per
     """.split()),
     "ro": frozenset("""
         care din pentru este sunt fost avea acest această acesta aceste acestea cea cel cele cei
@@ -443,7 +444,8 @@ class TopicModel(BaseEstimator, TransformerMixin):
         self._check(features, "TopicModel.embed")
         return self._embed(features, self._matrix(features))
 
-    def topic_terms(self, features: pd.DataFrame, *, n_terms: int = 10) -> pd.DataFrame:
+    def topic_terms(self, features: pd.DataFrame, *, n_terms: int = 10,
+                    name_words: dict[str, set[str]] | None = None) -> pd.DataFrame:
         """Return the top words per topic and language, and the top actor ids (lang ``xx``).
 
         A term's weight is its mean TF-IDF over the topic's training documents of that
@@ -459,6 +461,10 @@ class TopicModel(BaseEstimator, TransformerMixin):
             The table the model was fitted on.
         n_terms
             Terms per (topic, language).
+        name_words
+            Per language, words of actor names (as written, lemmas or base forms) that are
+            not shown as word terms: their actors are shown, once for every language, in
+            the ``xx`` rows.
 
         Returns
         -------
@@ -481,8 +487,12 @@ class TopicModel(BaseEstimator, TransformerMixin):
         lang_means = {lang: _col_mean(words[langs == lang]) if contrast else 0.0
                       for lang in set(langs)}  # fmt: skip
         act_mean = _col_mean(acts) if acts is not None and contrast else 0.0
+        hidden = {lang: {term_key(w, self.stem_len) for w in words}
+                  for lang, words in (name_words or {}).items()}  # fmt: skip
         shown = {lang: np.array([term_key(self.term_forms_.get((lang, key), key), None)
-                                 not in _STOP_KEYS.get(lang, ()) for key in vocab], dtype=bool)
+                                 not in _STOP_KEYS.get(lang, ())
+                                 and key not in hidden.get(lang, ()) for key in vocab],
+                                dtype=bool)
                  for lang in set(langs)}  # fmt: skip
         rows: list[dict] = []
         for topic in range(self.n_topics_):
@@ -653,7 +663,9 @@ def topic_tables(
         ``status`` column (so a corpus straight from :func:`analysis.corpus.load_corpus`,
         before NER, works too), else those with ``processed == True``, else all rows.
     mentions
-        Optional ``doc_id, entity_id`` (+ ``base_form``/``text`` for actor names).
+        Optional ``doc_id, entity_id`` (+ ``base_form``/``text`` for actor names). Words of
+        linked mentions (``text``, ``lemma``, ``base_form``) are not shown as word terms:
+        their actor is, once for all languages, in ``topic_actors`` and the ``xx`` rows.
     sentences
         Optional ``doc_id, sentence_idx, lemmas``: lemmas replace the raw words.
     entities
@@ -703,7 +715,7 @@ def topic_tables(
         "probability": probs[np.arange(len(labels)), labels],
         "published_at": published, "lang": features["lang"],
     }), "doc_topics").sort_values("doc_id").reset_index(drop=True)  # fmt: skip
-    terms = est.topic_terms(features, n_terms=n_terms)
+    terms = est.topic_terms(features, n_terms=n_terms, name_words=_name_words(mentions))
     actors = _topic_actors(terms, _actor_names(mentions, entities))
     word_terms = terms[terms["lang"] != "xx"].reset_index(drop=True)
     topics = _topics_table(word_terms, actors, labels, est.n_topics_, features)
@@ -718,6 +730,23 @@ def topic_tables(
         "topics_over_time": over_time,
         "doc_map": doc_map,
     }
+
+
+def _name_words(mentions: pd.DataFrame | None) -> dict[str, set[str]]:
+    """Per language, the lower-cased words of linked mentions (text, lemma, base form)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    if mentions is None or not len(mentions) or "entity_id" not in mentions.columns:
+        return dict(out)
+    linked = mentions.loc[mentions["entity_id"].notna()]
+    langs = (linked["lang"].fillna("und").astype(str) if "lang" in linked.columns
+             else pd.Series("und", index=linked.index))
+    for col in ("text", "lemma", "base_form"):
+        if col not in linked.columns:
+            continue
+        for lang, value in zip(langs, linked[col], strict=True):
+            if isinstance(value, str):
+                out[lang].update(m.group().lower() for m in _WORD_RE.finditer(value))
+    return dict(out)
 
 
 def _actor_names(mentions: pd.DataFrame | None,

@@ -190,3 +190,84 @@ def plot_nodes() -> pd.DataFrame:
 @pytest.fixture
 def plot_result() -> RunResult:
     return make_result()
+
+
+# ------------------------------------------------------------------ a synthetic 50-actor network
+_FIRST = ("Vladimir", "Alexander", "Dmitry", "Sergei", "Josep", "Ursula", "Emmanuel", "Olaf",
+          "Andrzej", "Gitanas", "Klaus", "Maia", "Viktor", "Mateusz", "Ingrida")
+_LAST = ("Putin", "Lukashenko", "Peskov", "Lavrov", "Borrell", "von der Leyen", "Macron",
+         "Scholz", "Duda", "Nausėda", "Iohannis", "Sandu", "Orbán", "Morawiecki", "Šimonytė")
+_PLACES = ("Moscow", "Minsk", "Kyiv", "Warsaw", "Vilnius", "Bucharest", "Chișinău", "Brussels",
+           "Kaliningrad", "Donetsk", "Bakhmut", "Sochi", "Riga", "Tallinn", "Berlin", "Paris",
+           "Washington", "Beijing", "Pyongyang", "Tbilisi")
+_ORGS = ("NATO", "European Union", "Kremlin", "United Nations Security Council", "OSCE",
+         'The "Russian NATO" & Co', "Collective Security Treaty Organization", "Wagner Group",
+         "Gazprom", "Interfax", "TASS", "Reuters", "Council of the European Union",
+         "Ministry of Foreign Affairs", "IMF")
+
+
+def make_network(n: int = 50, *, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A seeded synthetic network: ``nodes`` (``n`` actors, four communities, long names, a
+    name with quotes and ``&``) and its sentence-level ``comentions`` (dense inside
+    communities, sparse between them)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    people = [f"{f} {last}" for f, last in zip(_FIRST, _LAST, strict=True)]
+    pool = [(p, "PER") for p in people] + [(p, "LOC") for p in _PLACES] + [
+        (o, "ORG") for o in _ORGS]
+    names = pool[:n]
+    ids = [f"a{i:02d}" for i in range(len(names))]
+    community = [i % 4 for i in range(len(names))]
+    rows = []
+    for i in range(len(ids)):
+        for j in range(i + 1, len(ids)):
+            same = community[i] == community[j]
+            if rng.random() < (0.35 if same else 0.03):
+                rows.append(("sentence", ids[i], ids[j], int(rng.integers(1, 9))))
+    com = pd.DataFrame(rows, columns=["level", "source", "target", "n"]).assign(n_units=100)
+    deg = pd.concat([com[["source", "n"]].rename(columns={"source": "entity_id"}),
+                     com[["target", "n"]].rename(columns={"target": "entity_id"})])
+    wdeg = deg.groupby("entity_id")["n"].sum()
+    nodes = pd.DataFrame({
+        "entity_id": ids, "name": [nm for nm, _ in names], "label": [lb for _, lb in names],
+        "n_mentions": [int(v) for v in rng.integers(1, 60, len(ids))], "n_docs": 3,
+        "languages": "lt,pl,ro", "degree": 1,
+        "weighted_degree": [float(wdeg.get(e, 0)) for e in ids], "community": community,
+    })  # fmt: skip
+    return schemas.conform(nodes, "nodes"), schemas.conform(com, "comentions")
+
+
+def label_boxes(fig) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """The permanent labels of a network figure as ``(text, (x, y, half_w, half_h))`` boxes in
+    plot coordinates, recomputed from the figure alone: label positions, font size, character
+    count, the figure's size, margins and axis ranges."""
+    from analysis.layout import text_box_px
+
+    labels = [t for t in fig.data if t.meta == "labels"]
+    if not labels:
+        return []
+    (trace,) = labels
+    lay = fig.layout
+    width = lay.width - lay.margin.l - lay.margin.r
+    height = lay.height - lay.margin.t - lay.margin.b
+    sx = width / (lay.xaxis.range[1] - lay.xaxis.range[0])
+    sy = height / (lay.yaxis.range[1] - lay.yaxis.range[0])
+    out = []
+    for x, y, text in zip(trace.x, trace.y, trace.text, strict=True):
+        w, h = text_box_px(text, font_size=trace.textfont.size)
+        out.append((text, (x, y, w / 2 / sx, h / 2 / sy)))
+    return out
+
+
+def overlapping_labels(fig) -> list[tuple[str, str]]:
+    """Pairs of permanent labels whose text boxes overlap, and labels leaving the plot."""
+    from analysis.layout import boxes_overlap
+
+    boxes = label_boxes(fig)
+    bad = [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+           if boxes_overlap(a[1], b[1])]
+    xr, yr = fig.layout.xaxis.range, fig.layout.yaxis.range
+    bad += [(t, "outside") for t, (x, y, hw, hh) in boxes
+            if x - hw < xr[0] or x + hw > xr[1] or y - hh < yr[0] or y + hh > yr[1]]
+    return bad

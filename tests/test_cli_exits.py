@@ -41,6 +41,7 @@ def _one_line(err: str) -> str:
     (["--n-topics", "1"], "--n-topics", "n_topics must be"),
     (["--encoding", "no-such-codec"], "--encoding", "unknown encoding"),
     (["--network-level", "chapter"], "--network-level", "network level must be"),
+    (["--display-language", "de"], "--display-language", "display language must be"),
     (["--registry", "missing.csv"], "--registry", "actor registry not found"),
     (["--model-dir", "no/such/folder"], "--model-dir", "model folder not found"),
 ])

@@ -427,3 +427,57 @@ def test_harmonise_labels_gives_each_mention_its_actors_label():
     pd.testing.assert_frame_equal(mentions, before)
     with pytest.raises(KeyError, match="entity_id"):
         harmonise_labels(mentions.drop(columns="entity_id"), entities)
+
+
+# ---------------------------------------------------------------------------- display names
+def _display_tables():
+    from analysis import schemas
+
+    entities = schemas.conform(pd.DataFrame({
+        "entity_id": ["russia", "PER:jens_stoltenberg", "PER:sergei_lavrov", "LOC:telegram"],
+        "name": ["Russia", "Jensu Stoltenbergu", "Siergiej Ławrow", "Telegramie"],
+        "label": ["LOC", "PER", "PER", "LOC"],
+        "source": ["registry", "automatic", "automatic", "automatic"],
+        "n_mentions": [3, 3, 3, 1],
+    }), "entities")  # fmt: skip
+    mentions = pd.DataFrame({
+        "entity_id": ["russia"] * 3 + ["PER:jens_stoltenberg"] * 3 + ["PER:sergei_lavrov"] * 3
+        + ["LOC:telegram"],
+        "lang": ["pl", "lt", "ro", "lt", "lt", "pl", "pl", "pl", "ro", "pl"],
+        "text": ["Rosji", "Rusijos", "Rusia", "Jensu Stoltenbergu", "Jensu Stoltenbergu",
+                 "Jensa Stoltenberga", "Ławrowa", "Siergiej Ławrow", "Serghei Lavrov",
+                 "Telegramie"],
+        "lemma": ["rosja", "rusija", "rusia", "jens stoltenberg", "jens stoltenberg",
+                  "jens stoltenberg", "ławrow", "siergiej ławrow", "serghei lavrov", "telegram"],
+        "base_form": ["Rosja", "Rusija", "Rusia", "Jensu Stoltenbergu", "Jensu Stoltenbergu",
+                      "Jens Stoltenberg", "Ławrow", "Siergiej Ławrow", "Serghei Lavrov",
+                      "Telegramie"],
+    })  # fmt: skip
+    return entities, mentions
+
+
+def test_display_names_english_default():
+    from analysis.identity import display_names
+
+    entities, mentions = _display_tables()
+    before = (entities.copy(), mentions.copy())
+    names = display_names(entities, mentions)["name"].tolist()
+    # registry name kept; a Polish base form over a Lithuanian adapted one; the Romanian
+    # spelling of a foreign name over the Polish; a common word in its dictionary form
+    assert names == ["Russia", "Jens Stoltenberg", "Serghei Lavrov", "Telegram"]
+    pd.testing.assert_frame_equal(entities, before[0])
+    pd.testing.assert_frame_equal(mentions, before[1])
+
+
+def test_display_names_other_languages():
+    from analysis.identity import display_names
+
+    entities, mentions = _display_tables()
+    pl = display_names(entities, mentions, language="pl")["name"].tolist()
+    assert pl == ["Rosja", "Jens Stoltenberg", "Siergiej Ławrow", "Telegram"]
+    ro = display_names(entities, mentions, language="ro")["name"].tolist()
+    assert ro == ["Rusia", "Jens Stoltenberg", "Serghei Lavrov", "Telegram"]  # English fallback
+    lt = display_names(entities, mentions, language="lt")["name"].tolist()
+    assert lt[0] == "Rusija"
+    with pytest.raises(ValueError, match="language"):
+        display_names(entities, mentions, language="de")

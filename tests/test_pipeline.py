@@ -179,3 +179,15 @@ def test_key_actors_are_one_entity_each_without_registry(result):
     # every mention of NATO, wherever the NER span ended, is the NATO entity
     nato = m[m["text"].str.startswith("NATO")]
     assert set(nato["entity_id"]) == {ids["NATO"]}
+
+
+def test_entity_tables_display_language():
+    from fixtures_tables import make_mentions
+
+    from analysis.pipeline import entity_tables, read_registry
+
+    registry = read_registry("default")
+    names = {lang: dict(entity_tables(make_mentions(), registry, display_language=lang)[1][
+        ["entity_id", "name"]].itertuples(index=False)) for lang in ("en", "pl")}
+    assert names["en"]["putin"] == "Vladimir Putin" and names["en"]["moscow"] == "Moscow"
+    assert names["pl"]["putin"] == "Władimir Putin" and names["pl"]["moscow"] == "Moskwa"

@@ -172,3 +172,53 @@ def test_top_actors_order():
     out = plotdata.top_actors(make_nodes(), top_n=3)
     assert out["entity_id"].tolist() == ["putin", "lukashenko", "peskov"]
     assert out.index.equals(pd.RangeIndex(3))
+
+
+# ------------------------------------------------------------------------- community names
+def test_community_names_hand_case():
+    nodes = pd.DataFrame({
+        "entity_id": ["putin", "lukashenko", "kremlin", "minsk", "nato", "eu", "x"],
+        "name": ["Vladimir Putin", "Alexander Lukashenko", "Kremlin", "Minsk", "NATO",
+                 "European Union", "Kim Jong Un"],
+        "label": ["PER", "PER", "ORG", "LOC", "ORG", "ORG", "PER"],
+        "n_mentions": [9, 8, 5, 2, 4, 3, 1],
+        "weighted_degree": [10.0, 9.0, 7.0, 1.0, 5.0, 5.0, None],
+        "community": pd.array([0, 0, 0, 0, 1, 1, 2], dtype="Int64"),
+    })  # fmt: skip
+    before = nodes.copy()
+    out = plotdata.community_names(nodes)
+    assert list(out.columns) == plotdata.columns_of("community_names")
+    # ties in weighted degree go to mentions; a short last word ("Un") keeps the whole name
+    assert out["name"].tolist() == ["Putin · Lukashenko · Kremlin", "NATO · European Union",
+                                    "Kim Jong Un"]
+    assert out["n_actors"].tolist() == [4, 2, 1]
+    pd.testing.assert_frame_equal(nodes, before)
+    full = plotdata.community_names(nodes, n_names=2, short=False, separator=" / ")
+    assert full["name"].iloc[0] == "Vladimir Putin / Alexander Lukashenko"
+    # two communities with the same leading actors still get different names
+    twin = nodes.assign(name=["A"] * 7, label="ORG")
+    assert plotdata.community_names(twin)["name"].tolist() == ["A", "A (2)", "A (3)"]
+    assert plotdata.community_names(nodes.iloc[0:0]).empty
+    with pytest.raises(KeyError, match="community"):
+        plotdata.community_names(nodes.drop(columns="community"))
+
+
+def test_centrality_order_without_metrics_uses_mentions():
+    nodes = pd.DataFrame({"entity_id": ["a", "b"], "name": ["A", "B"], "n_mentions": [1, 5]})
+    assert plotdata.centrality_order(nodes)["entity_id"].tolist() == ["b", "a"]
+
+
+def test_language_names():
+    mentions = pd.DataFrame({
+        "entity_id": ["putin"] * 5 + [None],
+        "lang": ["pl", "pl", "pl", "lt", "ro", "pl"],
+        "base_form": ["Władimir Putin", "Władimir Putin", "Putin", "Vladimiras Putinas",
+                      "Vladimir Putin", "Nikt"],
+    })  # fmt: skip
+    out = plotdata.language_names(mentions)
+    assert list(out.columns) == plotdata.columns_of("language_names")
+    assert out[["lang", "name", "n_mentions"]].values.tolist() == [
+        ["lt", "Vladimiras Putinas", 1], ["pl", "Władimir Putin", 3], ["ro", "Vladimir Putin", 1]]
+    assert plotdata.names_by_language(out) == {
+        "putin": "lt: Vladimiras Putinas · pl: Władimir Putin · ro: Vladimir Putin"}
+    assert plotdata.language_names(mentions.iloc[0:0]).empty

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from fixtures_tables import (
     ATTACK,
+    label_boxes,
     make_comentions,
     make_documents,
     make_entities,
     make_mentions,
+    make_network,
     make_nodes,
     make_sentences,
+    overlapping_labels,
 )
 
 from analysis import layout, plotdata
@@ -49,6 +54,13 @@ def _strings(fig: go.Figure) -> list[str]:
     return out
 
 
+def _edge_hover(fig: go.Figure) -> dict:
+    """The edge hover markers of all width classes as one trace-like dict (lists)."""
+    traces = [t for t in fig.data if t.meta == "edge_hover"]
+    return {attr: [v for t in traces for v in (getattr(t, attr) or ())]
+            for attr in ("x", "hovertext", "customdata")}  # fmt: skip
+
+
 def _assert_escaped(fig: go.Figure) -> None:
     texts = _strings(fig)
     assert not [t for t in texts if "<script" in t or "<img" in t or "</script" in t]
@@ -58,11 +70,17 @@ def _assert_escaped(fig: go.Figure) -> None:
 def test_actor_network_structure(positions):
     fig = plot_actor_network(make_nodes(), make_comentions(), positions, documents=make_documents())
     metas = [t.meta for t in fig.data]
-    assert metas[-2:] == ["nodes", "nodes"]  # communities 0 and 1
-    assert [t.name for t in fig.data if t.meta == "nodes"] == ["community 0", "community 1"]
-    (hover,) = [t for t in fig.data if t.meta == "edge_hover"]
-    assert len(hover.x) == 6  # the six sentence-level co-mentions
-    assert [list(c) for c in hover.customdata][0] == ["lukashenko", "putin"]
+    assert metas[-4:] == ["nodes", "nodes", "label_leaders", "labels"]  # communities 0 and 1
+    # communities are named by their most central actors (persons by surname)
+    assert [t.name for t in fig.data if t.meta == "nodes"] == [
+        "Putin · Lukashenko · Minsk", "Peskov · Moscow"]
+    hover = _edge_hover(fig)
+    assert len(hover["x"]) == 6  # the six sentence-level co-mentions
+    assert ["lukashenko", "putin"] in [list(c) for c in hover["customdata"]]
+    assert metas.count("edges") == metas.count("edge_hover")  # one of each per width class
+    labels = fig.data[-1]
+    assert set(labels.customdata) == set(make_nodes()["entity_id"])  # five actors, room for all
+    assert all("&" not in t for t in labels.text)
     ids = [i for t in fig.data if t.meta == "nodes" for i in t.customdata]
     assert sorted(ids) == sorted(make_nodes()["entity_id"])
     # heaviest edge in the widest class; each edge is one segment (3 points) of a line trace
@@ -85,8 +103,8 @@ def test_actor_network_hover_contents(positions):
     assert "Vladimir Putin" in node_hover["putin"]
     assert "languages: lt,pl,ro" in node_hover["putin"]
     assert "mentions: 7" in node_hover["putin"]
-    (hover,) = [t for t in fig.data if t.meta == "edge_hover"]
-    first = hover.hovertext[0]
+    hover = _edge_hover(fig)
+    first = next(h for h in hover["hovertext"] if "Lukashenko – Vladimir Putin" in h)
     assert "Alexander Lukashenko – Vladimir Putin" in first
     assert "co-mentions (sentence): 4" in first
     assert "Putin spotka się z Łukaszenką." in first
@@ -95,16 +113,18 @@ def test_actor_network_hover_contents(positions):
 
 def test_actor_network_filters(positions):
     nodes, com = make_nodes(), make_comentions()
-    hover = lambda f: [t for t in f.data if t.meta == "edge_hover"][0]  # noqa: E731
-    assert len(hover(plot_actor_network(nodes, com, positions, min_weight=2)).x) == 1
-    assert len(hover(plot_actor_network(nodes, com, positions, top_n_edges=2)).x) == 2
-    assert len(hover(plot_actor_network(nodes, com, positions, level="document")).x) == 2
+    def n_edges(fig):
+        return len(_edge_hover(fig)["x"])
+
+    assert n_edges(plot_actor_network(nodes, com, positions, min_weight=2)) == 1
+    assert n_edges(plot_actor_network(nodes, com, positions, top_n_edges=2)) == 2
+    assert n_edges(plot_actor_network(nodes, com, positions, level="document")) == 2
     small = plot_actor_network(nodes, com, positions, top_n=2)
     assert sorted(i for t in small.data if t.meta == "nodes" for i in t.customdata) == [
         "lukashenko",
         "putin",
     ]
-    assert len(hover(small).x) == 1
+    assert n_edges(small) == 1
     iso = plot_actor_network(nodes, com, positions, level="document", hide_isolated=True)
     assert sorted(i for t in iso.data if t.meta == "nodes" for i in t.customdata) == [
         "lukashenko",
@@ -114,7 +134,7 @@ def test_actor_network_filters(positions):
     by_label = plot_actor_network(nodes, com, positions, color_by="label")
     assert [t.name for t in by_label.data if t.meta == "nodes"] == ["label LOC", "label PER"]
     npmi = plot_actor_network(nodes, com, positions, weight="npmi", top_n_edges=1)
-    assert "npmi: 0.9" in hover(npmi).hovertext[0]
+    assert "npmi: 0.9" in _edge_hover(npmi)["hovertext"][0]
 
 
 def test_actor_network_escapes_article_text(positions):
@@ -125,6 +145,55 @@ def test_actor_network_escapes_article_text(positions):
     _assert_escaped(fig)
     joined = " ".join(_strings(fig))
     assert "&lt;script&gt;" in joined and "Minsk&lt;script&gt;x&lt;/script&gt;" in joined
+    labels = [t for t in fig.data if t.meta == "labels"][0]
+    assert "Minsk‹script›x‹/script›" in labels.text  # plain text: no entities in labels
+
+
+def test_actor_network_50_actors_labels_never_overlap():
+    nodes, com = make_network(50, seed=0)
+    pos = layout.spread_positions(layout.spring_positions(nodes, com, seed=0), min_distance=0.2)
+    fig = plot_actor_network(nodes, com, pos, top_n_labels=30)
+    boxes = label_boxes(fig)
+    assert 15 <= len(boxes) <= 30
+    assert overlapping_labels(fig) == []  # no two text boxes overlap, none leaves the plot
+    texts = [t for t, _ in boxes]
+    assert not [t for t in texts if re.search(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", t)]
+    # the most central actors are labelled
+    central = plotdata.centrality_order(nodes)["name"].head(5).tolist()
+    assert set(central) <= set(texts)
+    labels = fig.data[-1]
+    assert labels.meta == "labels" and labels.mode == "text"
+    # every community is named by its most central actors, with a middle dot
+    assert all(" · " in t.name for t in fig.data if t.meta == "nodes")
+    # the same tables give the same figure
+    assert fig.to_json() == plot_actor_network(nodes, com, pos, top_n_labels=30).to_json()
+    # top_n_labels=0 and show_names=False: no labels
+    assert not label_boxes(plot_actor_network(nodes, com, pos, top_n_labels=0))
+    assert not label_boxes(plot_actor_network(nodes, com, pos, show_names=False))
+
+
+def test_actor_network_labels_plain_text():
+    nodes = make_nodes().assign(
+        name=lambda d: d["name"].where(d["entity_id"] != "minsk", '"Rosyjskie NATO" & Co'))
+    pos = layout.spring_positions(nodes, make_comentions(), seed=0)
+    fig = plot_actor_network(nodes, make_comentions(), pos)
+    assert '"Rosyjskie NATO" & Co' in fig.data[-1].text  # as written: no &quot; shown
+    hover = [h for t in fig.data if t.meta == "nodes" for h in t.hovertext]
+    assert not [h for h in hover if "&quot;" in h]  # Plotly would show &quot; as written
+    assert any("&#34;Rosyjskie NATO&#34; &amp; Co" in h for h in hover)
+
+
+def test_actor_network_edge_weight_slider(positions):
+    fig = plot_actor_network(make_nodes(), make_comentions(), positions)
+    (slider,) = fig.layout.sliders
+    # sentence-level weights are 1 and 4: two width classes, two steps
+    assert [s.label for s in slider.steps] == ["≥ 1", "≥ 4"]
+    edge_idx = [i for i, t in enumerate(fig.data) if t.meta in ("edges", "edge_hover")]
+    for step in slider.steps:
+        assert step.method == "restyle" and list(step.args[1]) == edge_idx
+    assert list(slider.steps[1].args[0]["visible"]) == [False, True, False, True]
+    assert not plot_actor_network(make_nodes(), make_comentions(), positions,
+                                  edge_filter=False).layout.sliders
 
 
 def test_actor_network_does_not_mutate(positions):
@@ -162,7 +231,8 @@ def over_time():
 def test_network_over_time_frames_and_slider(over_time, positions):
     pnodes, pedges = over_time
     fig = plot_network_over_time(pnodes, pedges, positions)
-    assert [t.meta for t in fig.data] == ["background", "edges", "edge_hover", "nodes"]
+    assert [t.meta for t in fig.data] == ["background", "edges", "edge_hover", "nodes",
+                                          "label_leaders", "labels"]
     names = [f.name for f in fig.frames]
     assert names == ["2022-12", "2023-02", "2023-04"]
     assert all(tuple(f.traces) == (1, 2, 3) for f in fig.frames)

@@ -44,7 +44,7 @@ def _copies():
             {"topics": TOPICS, "map": DOC_MAP, "terms": TERMS, "actors": ACTORS}.items()}
 
 
-@pytest.mark.parametrize("kind", ["area", "lines"])
+@pytest.mark.parametrize("kind", ["bars", "lines"])
 def test_topic_share_traces(kind):
     tot = topics_over_time(DOC_TOPICS)
     fig = plot_topic_share(tot, TOPICS, kind=kind)
@@ -56,11 +56,25 @@ def test_topic_share_traces(kind):
     for trace, expected in zip(fig.data[:2], ([0.5, None, 0.5], [0.5, None, 0.5]), strict=True):
         assert len(trace.x) == 3  # January, February (no documents), March
         got = [None if pd.isna(v) else v for v in trace.y]
-        assert got == expected
-    stacked = {t.stackgroup for t in fig.data[:2]}
-    assert stacked == ({"share"} if kind == "area" else {None})
+        assert got == expected  # February is a gap, not a zero
+    assert {t.type for t in fig.data[:2]} == ({"bar"} if kind == "bars" else {"scatter"})
     assert len(plot_topic_share(tot, TOPICS, kind=kind, show_counts=False).data) == 2
     assert fig.layout.yaxis.tickformat == ".0%"
+    # the month without documents is shaded and says so
+    (band,) = fig.layout.shapes
+    assert pd.Timestamp(band.x0) < pd.Timestamp("2023-02-01") < pd.Timestamp(band.x1)
+    assert [a.text for a in fig.layout.annotations] == ["no documents"]
+
+
+def test_topic_share_area_breaks_at_gaps():
+    tot = topics_over_time(DOC_TOPICS)
+    fig = plot_topic_share(tot, TOPICS, kind="area", show_counts=False)
+    # one stacked area per topic and run of months with documents: January, then March
+    assert [(t.name[:2], t.stackgroup, len(t.x), t.showlegend) for t in fig.data] == [
+        ("0:", "share-0", 1, True), ("0:", "share-2", 1, False),
+        ("1:", "share-0", 1, True), ("1:", "share-2", 1, False)]
+    assert all(None not in t.y and 0 not in t.y for t in fig.data)  # no zero drawn
+    assert not plot_topic_share(tot, TOPICS, show_gaps=False).layout.shapes
 
 
 def test_topic_share_group_and_errors():
@@ -71,7 +85,7 @@ def test_topic_share_group_and_errors():
     assert [None if pd.isna(v) else v for v in fig.data[0].y] == [None, None, 1.0]
     assert "(lt)" in fig.layout.title.text
     with pytest.raises(ValueError, match="kind"):
-        plot_topic_share(tot, TOPICS, kind="bars")
+        plot_topic_share(tot, TOPICS, kind="pie")
     with pytest.raises(KeyError, match="'share'"):
         plot_topic_share(tot.drop(columns="share"), TOPICS)
 
@@ -84,10 +98,27 @@ def test_topic_terms_panels():
     assert list(fig.data[1].y) == ["spotkanie", "mińsk"]  # rank 1 drawn on top
     assert list(fig.data[2].y) == ["Putin"]  # actor names, not ids
     titles = [a.text for a in fig.layout.annotations]
-    assert titles[2].endswith("— actors")
-    # without topic_actors, the ids of the "xx" rows
-    assert list(plot_topic_terms(TERMS, TOPICS).data[2].y) == ["Q_putin"]
+    assert titles[:3] == ["topic 0 · Lithuanian", "topic 0 · Polish",
+                          "topic 0 · actors, all languages"]
+    # topic 1 has no Lithuanian terms: the panel says so instead of staying blank
+    assert titles[-1] == "no Lithuanian terms"
+    # without topic_actors, the ids of the "xx" rows, without a label prefix
+    assert list(plot_topic_terms(TERMS, TOPICS).data[2].y) == ["Q putin"]
+    labelled = TERMS.assign(term=TERMS["term"].replace({"Q_putin": "PER:vladimir_putin"}))
+    assert list(plot_topic_terms(labelled, TOPICS).data[2].y) == ["vladimir putin"]
     assert len(plot_topic_terms(TERMS, TOPICS, top_n=1).data[1].y) == 1
+    # with doc_topics, the reason: no Lithuanian document in topic 1
+    with_docs = plot_topic_terms(TERMS, TOPICS, doc_topics=DOC_TOPICS)  # adds a Romanian column
+    whys = [a.text for a in with_docs.layout.annotations][8:]
+    assert whys == ["1 Romanian document,<br>but no word stands out<br>from the other topics",
+                    "no Lithuanian documents<br>in this topic",
+                    "no Romanian documents<br>in this topic"]
+    # long terms are shortened; the whole term stays in the hover
+    long = TERMS.assign(term=TERMS["term"].replace({"wybory": "Organizacja Układu o "
+                                                    "Bezpieczeństwie Zbiorowym"}))
+    bar = plot_topic_terms(long, TOPICS).data[3]
+    assert bar.y[0].endswith("…") and len(bar.y[0]) == 24
+    assert bar.customdata[0] == "Organizacja Układu o Bezpieczeństwie Zbiorowym"
 
 
 def test_topic_map_frames_and_slider():

@@ -221,8 +221,8 @@ def test_topics_section_with_topic_plots(monkeypatch):
     calls = []
 
     def fake(name):
-        def plot(table, topics):
-            calls.append((name, len(topics)))
+        def plot(table, topics, **kwargs):
+            calls.append((name, len(topics), sorted(kwargs)))
             return go.Figure(go.Bar(x=[1], y=[1]))
 
         return plot
@@ -234,7 +234,11 @@ def test_topics_section_with_topic_plots(monkeypatch):
     page = report.build_report(_topic_result())
     assert _div_ids(page) == [*ACTOR_FIGS, "fig-topic-share", "fig-topic-terms", "fig-topic-map"]
     assert [c[0] for c in calls] == ["plot_topic_share", "plot_topic_terms", "plot_topic_map"]
+    assert calls[1][2] == ["doc_topics", "topic_actors"]  # actor names, empty-panel reasons
     assert 'id="table-topics"' in page and "&lt;i&gt;talks&lt;/i&gt;" in page
+    # every figure over time says how many documents are dated
+    notes = re.findall(r'<p class="note fig-note">([^<]*)</p>', page)
+    assert len(notes) == 4 and all("documents dated" in n for n in notes)
 
 
 def test_topics_section_survives_missing_or_failing_plots(monkeypatch):
@@ -244,7 +248,7 @@ def test_topics_section_survives_missing_or_failing_plots(monkeypatch):
         raise RuntimeError("<script>no</script>")
 
     module.plot_topic_share = boom
-    module.plot_topic_terms = lambda *_: go.Figure()
+    module.plot_topic_terms = lambda *_, **__: go.Figure()
     monkeypatch.setitem(sys.modules, "analysis.plots.topics", module)
     page = report.build_report(_topic_result())
     assert _div_ids(page) == [*ACTOR_FIGS, "fig-topic-terms"]

@@ -385,3 +385,17 @@ def test_topic_model_is_a_sklearn_estimator_without_training_matrix():
     assert not any(isinstance(v, np.ndarray | sparse.spmatrix) and v.shape[0] == len(features)
                    for k, v in vars(model).items() if k != "labels_")  # no training matrix
     assert model.embed(features).shape[0] == len(features)
+
+
+def test_topic_terms_leave_actor_words_to_the_actors():
+    docs, ments, _ = _dated_synthetic()
+    ments = ments.assign(lang=ments["doc_id"].str[:2])
+    plain = topic_tables(docs, mentions=ments, n_topics=2, seed=0)["topic_terms"]
+    word = plain.loc[plain["lang"] == "pl", "term"].iloc[0]
+    # the same word, written as an actor's name in one Polish document (as text and lemma)
+    named = pd.concat([ments, pd.DataFrame({
+        "doc_id": ["pl-sport-00"], "entity_id": ["Q_named"], "start_char": [99],
+        "text": [word.title()], "lemma": [word], "lang": ["pl"]})], ignore_index=True)
+    terms = topic_tables(docs, mentions=named, n_topics=2, seed=0)["topic_terms"]
+    assert word not in set(terms.loc[terms["lang"] == "pl", "term"])
+    assert set(terms.loc[terms["lang"] == "xx", "term"]) <= set(named["entity_id"])  # ids

@@ -25,13 +25,27 @@ TEMPLATE = "plotly_white"
 
 
 def esc(value: object) -> str:
-    """Return ``value`` as text safe to show in a Plotly figure or an HTML page.
+    """Return ``value`` as text safe to show in Plotly hover text, titles and annotations.
 
-    Missing values become an empty string; ``<``, ``>``, ``&`` and quotes are escaped.
+    Missing values become an empty string; ``<``, ``>``, ``&`` and quotes are escaped, quotes
+    as numeric references (``&#34;``, ``&#x27;``): Plotly decodes those and ``&lt; &gt;
+    &amp;``, but shows ``&quot;`` as written.
     """
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    return html.escape(str(value), quote=True)
+    return html.escape(str(value), quote=True).replace("&quot;", "&#34;")
+
+
+def plain(value: object) -> str:
+    """Return ``value`` as plain one-line text for Plotly ``text`` labels: no HTML entities.
+
+    Whitespace is collapsed; ``<`` and ``>`` become ``‹`` and ``›`` so that Plotly's small
+    HTML subset cannot read a tag into a name (Plotly's JSON escaping already keeps a page's
+    scripts safe); ``&`` is kept as written.
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return " ".join(str(value).split()).replace("<", "‹").replace(">", "›")
 
 
 def wrap(value: object, *, width: int = 70, max_chars: int = 300) -> str:

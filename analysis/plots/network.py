@@ -13,7 +13,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis import schemas
-from analysis.plotdata import resolve_level, select_edges, top_actors
+from analysis.layout import place_labels
+from analysis.plotdata import (
+    centrality_order,
+    community_names,
+    names_by_language,
+    resolve_level,
+    select_edges,
+    top_actors,
+)
 from analysis.plots._style import (
     OTHER_COLOR,
     TEMPLATE,
@@ -22,6 +30,7 @@ from analysis.plots._style import (
     esc,
     fmt_num,
     marker_sizes,
+    plain,
     wrap,
 )
 
@@ -62,15 +71,76 @@ def _edge_hover(row: pd.Series, names: dict[str, str], weight: str, titles: dict
     return "<br>".join(lines)
 
 
-def _node_hover(row: pd.Series, *, extra: str = "") -> str:
+def _node_hover(row: pd.Series, *, extra: str = "", names: str = "") -> str:
     parts = [
         f"<b>{esc(row['name'])}</b> ({esc(row.get('label'))})",
         f"mentions: {fmt_num(row.get('n_mentions'))}; documents: {fmt_num(row.get('n_docs'))}",
         f"languages: {esc(row.get('languages'))}",
     ]
+    if names:
+        parts.append(f"names: {esc(names)}")
     if extra:
         parts.append(extra)
     return "<br>".join(parts)
+
+
+def _edge_classes(values: pd.Series) -> tuple[pd.Series, list[float]]:
+    """Width class of each edge weight and each class's least weight.
+
+    With at most :data:`_N_WIDTHS` distinct weights (counts, typically) every weight is its
+    own class; else the range is cut into :data:`_N_WIDTHS` equal bins.
+    """
+    nums = pd.to_numeric(values, errors="coerce").astype("float64")
+    distinct = sorted(set(nums.dropna()))
+    if not distinct:
+        return pd.Series(0, index=values.index, dtype="int64"), [float("nan")]
+    if len(distinct) <= _N_WIDTHS:
+        rank = {v: i for i, v in enumerate(distinct)}
+        classes = nums.map(lambda v: rank.get(v, 0)).astype("int64")
+        return classes, [float(v) for v in distinct]
+    lo, hi = distinct[0], distinct[-1]
+    classes = (((nums.fillna(lo) - lo) / (hi - lo)) * (_N_WIDTHS - 1)).round().astype("int64")
+    lows = [float(nums[classes == c].min()) if (classes == c).any() else float("nan")
+            for c in range(_N_WIDTHS)]  # fmt: skip
+    return classes, lows
+
+
+def _plot_area(width: int, height: int, margin: dict) -> tuple[float, float]:
+    return (width - margin["l"] - margin["r"], height - margin["t"] - margin["b"])
+
+
+def _ranges(pos: dict[str, tuple[float, float]], ids: list[str], pad: float = 0.06
+            ) -> tuple[tuple[float, float], tuple[float, float]]:
+    xs = [pos[e][0] for e in ids] or [0.0]
+    ys = [pos[e][1] for e in ids] or [0.0]
+    px = max(max(xs) - min(xs), 0.2) * pad
+    py = max(max(ys) - min(ys), 0.2) * pad
+    return (min(xs) - px, max(xs) + px), (min(ys) - py, max(ys) + py)
+
+
+def _leader_trace(labels: pd.DataFrame) -> go.Scatter:
+    """Thin lines from each far-placed label's box edge to its node."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for row in labels.loc[labels["leader"].fillna(False).astype(bool)].itertuples(index=False):
+        dx, dy = row.node_x - row.x, row.node_y - row.y
+        # leave the box where the line towards the node crosses its border
+        t = min(row.half_width / abs(dx) if dx else float("inf"),
+                row.half_height / abs(dy) if dy else float("inf"), 1.0)
+        xs += [row.x + dx * t, row.node_x, None]
+        ys += [row.y + dy * t, row.node_y, None]
+    return go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                      line={"width": 0.8, "color": "#444"}, meta="label_leaders",
+                      name="label leaders")  # fmt: skip
+
+
+def _label_trace(labels: pd.DataFrame, *, font_size: float, color: str = "#222") -> go.Scatter:
+    return go.Scatter(
+        x=labels["x"].astype("float64").tolist(), y=labels["y"].astype("float64").tolist(),
+        text=labels["text"].tolist(), mode="text", textposition="middle center",
+        textfont={"size": font_size, "color": color}, hoverinfo="skip", showlegend=False,
+        customdata=labels["entity_id"].tolist(), meta="labels", name="labels",
+    )  # fmt: skip
 
 
 def plot_actor_network(
@@ -83,26 +153,38 @@ def plot_actor_network(
     min_weight: float | None = None,
     top_n_edges: int | None = 150,
     top_n: int | None = 60,
+    top_n_labels: int | None = 25,
     color_by: Literal["community", "label"] = "community",
     documents: pd.DataFrame | None = None,
+    language_names: pd.DataFrame | None = None,
     hide_isolated: bool = False,
     show_names: bool = True,
+    edge_filter: bool = True,
+    label_font_size: int = 12,
     title: str | None = "Actor network",
-    height: int = 650,
+    width: int = 1100,
+    height: int = 700,
 ) -> go.Figure:
     """Draw the actor co-mention network.
 
     Nodes sit at ``positions``; their size follows ``n_mentions`` and their colour
-    ``community`` or ``label``. Edges are the co-mentions of one ``level`` among the shown
-    actors; their width follows ``weight``. Hovering a node shows its name, label, counts and
-    languages; hovering the middle of an edge shows both names, the counts and the evidence
-    sentence. All article-derived text is HTML-escaped. Does not mutate its inputs.
+    ``community`` (legend: each community named by its most central actors, see
+    :func:`analysis.plotdata.community_names`) or ``label``. Edges are the co-mentions of one
+    ``level`` among the shown actors; their width follows ``weight``, and a slider under the
+    plot hides the edges below a chosen weight. The ``top_n_labels`` most central actors
+    (weighted degree, see :func:`analysis.plotdata.centrality_order`) get a permanent
+    plain-text label placed where it overlaps no other label and no labelled node
+    (:func:`analysis.layout.place_labels`; labels with no free spot are dropped); every
+    actor shows its name, label, counts, languages and per-language names on hover. Hovering
+    the middle of an edge shows both names, the counts and the evidence sentence. Hover text
+    is HTML-escaped; labels are plain text. The figure has a fixed ``width`` so that label
+    boxes estimated in pixels hold. Does not mutate its inputs.
 
     Parameters
     ----------
     nodes
         ``nodes`` table: needs ``entity_id, name, label, n_mentions, n_docs, languages`` and
-        the ``color_by`` column; ``degree`` is shown when present.
+        the ``color_by`` column; ``degree`` and ``weighted_degree`` are used when present.
     comentions
         ``comentions`` table: needs ``level, source, target, n`` and ``weight``;
         ``evidence_doc_id, evidence_text`` are shown when present.
@@ -119,23 +201,36 @@ def plot_actor_network(
         Show at most this many edges (heaviest first); ``None`` for all.
     top_n
         Show at most this many actors (most mentioned first); ``None`` for all.
+    top_n_labels
+        Permanent labels for at most this many actors (most central first); ``None`` tries
+        every actor, ``0`` labels none.
     color_by
         ``"community"`` or ``"label"``; one legend entry per value.
     documents
         Optional ``documents`` table (``doc_id, title, lang``) to name the evidence document.
+    language_names
+        Optional :func:`analysis.plotdata.language_names` table: each actor's name per
+        language, shown on hover.
     hide_isolated
         Leave out actors without a shown edge.
     show_names
-        Write actor names next to the nodes (always in the hover).
-    title, height
-        Figure title and height in pixels.
+        Draw the permanent labels (names are always in the hover).
+    edge_filter
+        Add the minimum-weight slider (when the edges have more than one width class).
+    label_font_size
+        Font size of the permanent labels in pixels.
+    title, width, height
+        Figure title and size in pixels.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Traces, in order: one line trace per edge-width class (``meta="edges"``), one marker
-        trace at edge midpoints carrying the edge hover (``meta="edge_hover"``), then one
-        marker trace per colour group (``meta="nodes"``, ``customdata`` = entity ids).
+        Traces, in order: one line trace per edge-width class (``meta="edges"``, lightest
+        first), one marker trace per class at the edge midpoints carrying the edge hover
+        (``meta="edge_hover"``), one marker trace per colour group (``meta="nodes"``,
+        ``customdata`` = entity ids), then (with ``show_names``) one line trace of leader
+        lines (``meta="label_leaders"``) and one text trace of permanent labels
+        (``meta="labels"``, ``customdata`` = entity ids; box centres as ``x, y``).
     """
     where = "plot_actor_network"
     schemas.require(
@@ -171,14 +266,16 @@ def plot_actor_network(
             str(d): (t if isinstance(t, str) else "", lg if isinstance(lg, str) else "")
             for d, t, lg in documents[["doc_id", "title", "lang"]].itertuples(index=False)
         }
+    by_lang = names_by_language(language_names) if language_names is not None else {}
+    margin = {"l": 10, "r": 300, "t": 60 if title else 30, "b": 90 if edge_filter else 20}
+    xr, yr = _ranges(pos, shown["entity_id"].astype(str).tolist())
 
     fig = go.Figure()
-    # Edges, grouped in width classes (Plotly line width is per trace).
-    values = pd.to_numeric(edges[weight], errors="coerce").astype("float64")
-    lo, hi = (values.min(), values.max()) if values.notna().any() else (0.0, 0.0)
-    span = (hi - lo) if hi > lo else 1.0
-    classes = (((values.fillna(lo) - lo) / span) * (_N_WIDTHS - 1)).round().astype(int)
-    for cls in sorted(set(classes)):
+    # Edges, in width classes (Plotly line width is per trace): lines, then hover markers.
+    edges = edges.sort_values(["source", "target"]).reset_index(drop=True)
+    classes, lows = _edge_classes(edges[weight])
+    n_classes = len(lows)
+    for cls in range(n_classes):
         xs: list[float | None] = []
         ys: list[float | None] = []
         for src, tgt in edges.loc[classes == cls, ["source", "target"]].itertuples(index=False):
@@ -188,57 +285,65 @@ def plot_actor_network(
         fig.add_trace(
             go.Scatter(
                 x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False, meta="edges",
-                name=f"edges {cls + 1}/{_N_WIDTHS}",
-                line={"width": 1 + 1.5 * cls, "color": "rgba(120,120,120,0.55)"},
+                name=f"edges {cls + 1}/{n_classes}",
+                line={"width": round(1 + 7 * cls / max(n_classes - 1, 1), 2),
+                      "color": "rgba(120,120,120,0.45)"},
             )
         )  # fmt: skip
-    mids = [
-        ((pos[str(s)][0] + pos[str(t)][0]) / 2, (pos[str(s)][1] + pos[str(t)][1]) / 2)
-        for s, t in edges[["source", "target"]].itertuples(index=False)
-    ]
-    fig.add_trace(
-        go.Scatter(
-            x=[m[0] for m in mids],
-            y=[m[1] for m in mids],
-            mode="markers",
-            marker={"size": 8, "color": "rgba(120,120,120,0.25)"},
-            hovertext=[_edge_hover(r, names, weight, titles) for _, r in edges.iterrows()],
-            hoverinfo="text",
-            customdata=[[str(s), str(t)] for s, t in edges[["source", "target"]].itertuples(False)],
-            showlegend=False,
-            name="co-mentions",
-            meta="edge_hover",
-        )
-    )
+    for cls in range(n_classes):
+        part = edges.loc[classes == cls]
+        fig.add_trace(
+            go.Scatter(
+                x=[(pos[str(s)][0] + pos[str(t)][0]) / 2 for s, t in
+                   part[["source", "target"]].itertuples(index=False)],
+                y=[(pos[str(s)][1] + pos[str(t)][1]) / 2 for s, t in
+                   part[["source", "target"]].itertuples(index=False)],
+                mode="markers",
+                marker={"size": 8, "color": "rgba(120,120,120,0.2)"},
+                hovertext=[_edge_hover(r, names, weight, titles) for _, r in part.iterrows()],
+                hoverinfo="text",
+                customdata=[[str(s), str(t)] for s, t in
+                            part[["source", "target"]].itertuples(index=False)],
+                showlegend=False,
+                name=f"co-mentions {cls + 1}/{n_classes}",
+                meta="edge_hover",
+            )
+        )  # fmt: skip
     # Nodes, one trace per colour group.
     groups = shown[color_by]
     keys = sorted(
         {None if pd.isna(v) else v for v in groups}, key=lambda v: (v is None, str(v).zfill(9))
     )
-    sizes = dict(
-        zip(shown["entity_id"].astype(str), marker_sizes(shown["n_mentions"]), strict=True)
-    )
+    group_names: dict = {}
+    if color_by == "community":
+        named = community_names(shown)
+        group_names = dict(zip(named["community"], named["name"], strict=True))
+    sizes = dict(zip(shown["entity_id"].astype(str),
+                     marker_sizes(shown["n_mentions"], smin=8.0, smax=32.0), strict=True))
     for i, key in enumerate(keys):
         part = shown.loc[groups.isna()] if key is None else shown.loc[groups == key]
         part = part.sort_values("entity_id")
         ids = part["entity_id"].astype(str).tolist()
         degree = part["degree"] if "degree" in part.columns else pd.Series(pd.NA, index=part.index)
-        label = f"{color_by} {esc(key)}" if key is not None else f"{color_by} –"
+        if key is None:
+            label = f"{color_by} –"
+        elif key in group_names:
+            label = esc(" · ".join(_shorten(part, 16) for part in group_names[key].split(" · ")))
+        else:
+            label = f"{color_by} {esc(key)}"
         fig.add_trace(
             go.Scatter(
                 x=[pos[e][0] for e in ids],
                 y=[pos[e][1] for e in ids],
-                mode="markers+text" if show_names else "markers",
-                text=[esc(n) for n in part["name"]] if show_names else None,
-                textposition="top center",
-                textfont={"size": 11},
+                mode="markers",
                 marker={
                     "size": [sizes[e] for e in ids],
                     "color": OTHER_COLOR if key is None else color_for(i),
                     "line": {"width": 1, "color": "white"},
                 },
                 hovertext=[
-                    _node_hover(r, extra=f"degree: {fmt_num(d)}")
+                    _node_hover(r, extra=f"degree: {fmt_num(d)}",
+                                names=by_lang.get(str(r["entity_id"]), ""))
                     for (_, r), d in zip(part.iterrows(), degree, strict=True)
                 ],
                 hoverinfo="text",
@@ -246,18 +351,54 @@ def plot_actor_network(
                 name=label,
                 meta="nodes",
             )
-        )
+        )  # fmt: skip
+    # Permanent labels: the most central actors, placed without overlap.
+    pw, ph = _plot_area(width, height, margin)
+    if show_names and top_n_labels != 0:
+        ranked = centrality_order(shown)
+        if top_n_labels is not None:
+            ranked = ranked.head(top_n_labels)
+        cand = pd.DataFrame({
+            "entity_id": ranked["entity_id"].astype(str),
+            "text": [plain(n) for n in ranked["name"]],
+            "x": [pos[str(e)][0] for e in ranked["entity_id"]],
+            "y": [pos[str(e)][1] for e in ranked["entity_id"]],
+            "marker_px": [sizes[str(e)] for e in ranked["entity_id"]],
+        })  # fmt: skip
+        labels = place_labels(cand, x_range=xr, y_range=yr, width_px=pw, height_px=ph,
+                              font_size=label_font_size)  # fmt: skip
+        fig.add_trace(_leader_trace(labels))
+        fig.add_trace(_label_trace(labels, font_size=label_font_size))
     fig.update_layout(
         title=title,
         template=TEMPLATE,
+        width=width,
         height=height,
         hovermode="closest",
-        xaxis=_axis(),
-        yaxis={**_axis(), "scaleanchor": "x", "scaleratio": 1},
-        legend={"title": {"text": color_by}},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-    )
+        xaxis={**_axis(), "range": list(xr), "autorange": False},
+        yaxis={**_axis(), "range": list(yr), "autorange": False},
+        legend={"title": {"text": "community: most central actors" if color_by == "community"
+                          else color_by}, "x": 1.01, "xanchor": "left", "y": 1,
+                "font": {"size": 11}},
+        margin=margin,
+    )  # fmt: skip
+    if edge_filter and n_classes > 1:
+        n_edge_traces = 2 * n_classes
+        steps = []
+        for j in range(n_classes):
+            visible = [c >= j for c in range(n_classes)] * 2
+            steps.append({"label": f"≥ {fmt_num(lows[j])}", "method": "restyle",
+                          "args": [{"visible": visible}, list(range(n_edge_traces))]})
+        fig.update_layout(sliders=[{
+            "active": 0, "x": 0.0, "len": 0.9, "y": 0.0, "yanchor": "top",
+            "pad": {"t": 30, "r": 20, "l": 10}, "steps": steps,
+            "currentvalue": {"prefix": f"edges shown: {esc(weight)} ", "font": {"size": 12}},
+        }])  # fmt: skip
     return fig
+
+
+def _shorten(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
 def plot_network_over_time(
@@ -268,16 +409,21 @@ def plot_network_over_time(
     level: str | None = None,
     min_weight: int = 1,
     period_format: str = "%Y-%m",
+    top_n_labels: int | None = 25,
+    label_font_size: int = 11,
     title: str | None = "Actor network over time",
-    height: int = 650,
+    width: int = 1100,
+    height: int = 700,
     frame_ms: int = 1200,
 ) -> go.Figure:
     """Draw the actor network one period at a time, with a slider and a play button.
 
     Every actor keeps its place (``positions`` comes from the whole-period graph); a faint grey
     marker shows each actor in every frame, and the period's actors and co-mentions are drawn
-    over it. Node size follows the period's mentions on one scale across frames. Does not
-    mutate its inputs; all article-derived text is HTML-escaped.
+    over it. Node size follows the period's mentions on one scale across frames. The
+    ``top_n_labels`` actors with most dated mentions keep a permanent grey label, placed
+    without overlap (:func:`analysis.layout.place_labels`); every actor is named on hover.
+    Does not mutate its inputs; hover text is HTML-escaped, labels are plain text.
 
     Parameters
     ----------
@@ -297,17 +443,22 @@ def plot_network_over_time(
         Hide co-mentions with ``n`` below this.
     period_format
         ``strftime`` format of the frame names and slider labels.
-    title, height
-        Figure title and height in pixels.
+    top_n_labels
+        Permanent labels for at most this many actors; ``0`` for none.
+    label_font_size
+        Font size of the permanent labels in pixels.
+    title, width, height
+        Figure title and size in pixels (fixed, so that label boxes hold).
     frame_ms
         Milliseconds per frame when playing.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Four traces (background actors, edges, edge hover markers, the period's actors), one
-        frame per period (named by ``period_format``) updating traces 1-3, a slider with one
-        step per frame and Play / Pause buttons.
+        Six traces (background actors, edges, edge hover markers, the period's actors,
+        label leader lines, permanent labels with ``meta="labels"``), one frame per period (named by
+        ``period_format``) updating traces 1-3, a slider with one step per frame and Play /
+        Pause buttons.
     """
     where = "plot_network_over_time"
     schemas.require(
@@ -334,11 +485,8 @@ def plot_network_over_time(
     vmax = float(pd.to_numeric(pnodes["n_mentions"]).max()) if len(pnodes) else 1.0
     emax = float(pd.to_numeric(pedges["n"]).max()) if len(pedges) else 1.0
     all_ids = sorted(names)
-    xs_all = [p[0] for p in pos.values()]
-    ys_all = [p[1] for p in pos.values()]
-    pad = 0.15
-    xr = [min(xs_all) - pad, max(xs_all) + pad]
-    yr = [min(ys_all) - pad, max(ys_all) + pad]
+    xr, yr = _ranges(pos, all_ids)
+    margin = {"l": 10, "r": 10, "t": 60 if title else 30, "b": 110}
 
     def period_traces(period) -> list[go.Scatter]:
         nd = pnodes.loc[pnodes["period"] == period].sort_values("entity_id")
@@ -369,8 +517,7 @@ def plot_network_over_time(
                 name="co-mention",
             ),
             go.Scatter(
-                x=[pos[e][0] for e in ids], y=[pos[e][1] for e in ids], mode="markers+text",
-                text=[esc(v) for v in nd["name"]], textposition="top center",
+                x=[pos[e][0] for e in ids], y=[pos[e][1] for e in ids], mode="markers",
                 marker={"size": marker_sizes(nd["n_mentions"], vmax=vmax), "color": "#1f77b4",
                         "line": {"width": 1, "color": "white"}},
                 hovertext=[_node_hover(r) for _, r in nd.iterrows()], hoverinfo="text",
@@ -382,18 +529,27 @@ def plot_network_over_time(
     background = go.Scatter(
         x=[pos[e][0] for e in all_ids],
         y=[pos[e][1] for e in all_ids],
-        mode="markers+text",
+        mode="markers",
         marker={"size": 8, "color": "rgba(180,180,180,0.5)"},
-        text=[esc(names[e]) for e in all_ids],
-        textposition="top center",
-        textfont={"color": "rgba(150,150,150,0.8)", "size": 10},
         hovertext=[esc(names[e]) for e in all_ids],
         hoverinfo="text",
         showlegend=False,
         meta="background",
         name="all actors",
     )
-    fig = go.Figure(data=[background, *period_traces(periods[0])])
+    totals = pnodes.groupby("entity_id")["n_mentions"].sum()
+    biggest = pnodes.groupby("entity_id")["n_mentions"].max()  # largest marker of any frame
+    ranked = sorted(all_ids, key=lambda e: (-float(totals.get(e, 0)), names[e], e))
+    if top_n_labels is not None:
+        ranked = ranked[:top_n_labels]
+    pw, ph = _plot_area(width, height, margin)
+    placed = place_labels(pd.DataFrame({
+        "entity_id": ranked, "text": [plain(names[e]) for e in ranked],
+        "x": [pos[e][0] for e in ranked], "y": [pos[e][1] for e in ranked],
+        "marker_px": marker_sizes(pd.Series([biggest.get(e, 0) for e in ranked]), vmax=vmax),
+    }), x_range=xr, y_range=yr, width_px=pw, height_px=ph, font_size=label_font_size)
+    fig = go.Figure(data=[background, *period_traces(periods[0]), _leader_trace(placed),
+                          _label_trace(placed, font_size=label_font_size, color="#333")])
     fig.frames = [
         go.Frame(name=lab, data=period_traces(p), traces=[1, 2, 3])
         for p, lab in zip(periods, labels, strict=True)
@@ -403,11 +559,12 @@ def plot_network_over_time(
     fig.update_layout(
         title=title,
         template=TEMPLATE,
+        width=width,
         height=height,
         hovermode="closest",
-        xaxis={**_axis(), "range": xr, "autorange": False},
-        yaxis={**_axis(), "range": yr, "autorange": False},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        xaxis={**_axis(), "range": list(xr), "autorange": False},
+        yaxis={**_axis(), "range": list(yr), "autorange": False},
+        margin=margin,
         updatemenus=[
             {
                 "type": "buttons",
@@ -439,10 +596,10 @@ def plot_network_over_time(
             {
                 "active": 0,
                 "x": 0.12,
-                "len": 0.88,
+                "len": 0.86,
                 "y": 0.0,
                 "yanchor": "top",
-                "pad": {"t": 40},
+                "pad": {"t": 40, "r": 40, "l": 10},  # room for the last tick's label
                 "currentvalue": {"prefix": "Period: "},
                 "steps": [
                     {"label": lab, "method": "animate", "args": [[lab], step_args]}
