@@ -95,6 +95,12 @@ def trained_on(lang: str, work: Path) -> dict[str, object]:
         ner_source += (f", {recipe.ner_train_repeat} copies, plus {recipe.ner_transfer} "
                        f"SlavicNER sentences with entities per language of "
                        f"{'/'.join(recipe.ner_transfer_langs)} (cross-lingual transfer)")
+    if recipe.ner_own_data:
+        ner_source += (f"; + {recipe.ner_own_copies} x the project's own data "
+                       f"({', '.join(recipe.ner_own_data)}: "
+                       "data/annotations/*/gold.jsonl) in the last run(s)")
+    if recipe.ner_actor_names:
+        ner_source += "; all NER data re-tagged by the actor-name convention"
     dev_file = f"{ner_short}.dev.bio"
     if recipe.ner_adapt_steps:
         ner_source += (f"; last runs: + {recipe.ner_adapt_copies} copies of the even-id half of "

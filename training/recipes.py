@@ -67,6 +67,13 @@ class Recipe:
         tagger learns its own character model).
     charlm_epochs : int
         Passes of each character LM over its raw text.
+    ner_own_data : tuple of str
+        Folders under ``data/annotations/`` whose ``gold.jsonl`` (training data made by this
+        project, see its README) joins the NER training data.
+    ner_own_copies : int
+        Copies of the own-data sentences in the training data.
+    ner_actor_names : bool
+        Re-tag all NER data (train and dev) by the actor-name convention.
     """
 
     tokenizer_steps: int = 3000
@@ -88,6 +95,9 @@ class Recipe:
     ner_max_delta: int | None = None
     charlm_hidden_dim: int = 0
     charlm_epochs: int = 1
+    ner_own_data: tuple[str, ...] = ()
+    ner_own_copies: int = 1
+    ner_actor_names: bool = False
 
     def continue_rates(self) -> tuple[float | None, ...]:
         """The starting learning rate of each continuation (None: the saved one)."""
@@ -105,10 +115,12 @@ RECIPES: dict[str, Recipe] = {
                  ner_continue_steps=(6000, 10000, 8000, 6000),
                  ner_continue_lr=(None, None, None, 0.03), ner_max_delta=25000),
     "lt": Recipe(tokenizer_steps=1000, lemma_epochs=6, ner_steps=4000, ner_eval_interval=250,
-                 ner_transfer=6000, ner_train_repeat=4),
+                 ner_transfer=6000, ner_train_repeat=4, ner_continue_steps=(2500,),
+                 ner_continue_lr=(0.02,), ner_own_data=("lt_translated",)),
     "ro": Recipe(tokenizer_steps=1000, lemma_epochs=12, ner_steps=3000,
-                 ner_continue_steps=(4000,), ner_adapt_steps=(4000, 4000, 3000),
-                 ner_adapt_lr=(0.02, 0.02, 0.01)),
+                 ner_continue_steps=(4000,), ner_adapt_steps=(4000, 4000, 3000, 3000),
+                 ner_adapt_lr=(0.02, 0.02, 0.01, 0.02), ner_own_data=("ro_news",),
+                 ner_own_copies=2, ner_actor_names=True),
 }
 
 
