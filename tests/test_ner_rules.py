@@ -230,8 +230,11 @@ def test_is_demonym_only_pl():
 @pytest.mark.parametrize(("lang", "text", "without", "with_rules"), [
     ("lt", "Jis dėsto Vilniaus universitete ir gyvena Gedimino prospekte.",
      {("Vilniaus", "LOC")}, {("Vilniaus universitete", "ORG"), ("Gedimino prospekte", "LOC")}),
-    ("ro", "Klaus Iohannis la Cotroceni. Sursa foto: Inquam Photos/Octav Ganea",
-     {("Inquam Photos/Octav Ganea", "PER")}, {("Klaus Iohannis", "PER")}),
+    # The model's own spans differ between shipped models; the credit rule must drop
+    # both credit names and keep the story's names.
+    ("ro", "Marcel Ciolacu a sosit la Bruxelles. Foto: Inquam Photos / George Călin",
+     {("Foto: Inquam Photos", "ORG"), ("George Călin", "PER")},
+     {("Marcel Ciolacu", "PER"), ("Bruxelles", "LOC")}),
 ])
 def test_rules_through_tag_texts(lang, text, without, with_rules):
     from analysis.ner import tag_texts

@@ -204,6 +204,28 @@ def _charlm(args) -> None:
                  eval_steps=500, workdir=args.workdir, cpu=args.cpu)
 
 
+def _fit_size(model: Path, max_delta: int | None) -> tuple[Path, int | None]:
+    """The NER file, compacted (:mod:`training.compact`) until it fits the shipped size limit.
+
+    A model trained from scratch keeps a delta row for every training word (the lt data made
+    here pushes it past 16 MiB). Starts from the recipe's ``ner_max_delta`` (else 25,000
+    rows) and halves until the file fits; returns the file and the rows kept (None = as
+    trained).
+    """
+    from training.compact import compact_ner
+    from training.ship import MAX_FILE_BYTES
+
+    if model.stat().st_size <= MAX_FILE_BYTES:
+        return model, None
+    rows = max_delta or 25_000
+    while True:
+        out = model.with_name(f"{model.stem}_compact.pt")
+        info = compact_ner(model, out, max_delta=rows)
+        if info["bytes_after"] <= MAX_FILE_BYTES or rows < 1000:
+            return out, rows
+        rows //= 2
+
+
 def _ner(args) -> None:
     """One NER candidate, shipped (with the language's other shipped files) to ``--ship-dir``."""
     from training import steps
@@ -221,13 +243,13 @@ def _ner(args) -> None:
         charlm=tuple(Path(p) for p in args.charlm) if args.charlm else None,
         extra=RECIPES[lang].ner_extra)
     models: dict[str, Path | None] = dict(files)
-    models["ner"] = model
+    models["ner"], compacted = _fit_size(model, RECIPES[lang].ner_max_delta)
     if args.charlm:
         models["forward_charlm"], models["backward_charlm"] = map(Path, args.charlm)
         models["pretrain"] = None
     models["common_words"] = shipped_dir(lang) / "common_words.txt"
     ship(lang, models, trained_on={"recipe": f"training.gpu {args.name}",
-                                   "ner_steps": args.steps},
+                                   "ner_steps": args.steps, "ner_delta_rows": compacted},
          dest=Path(args.ship_dir) / lang)
 
 
