@@ -337,3 +337,19 @@ def test_to_actor_names_retags_training_sentences_like_the_gold():
     tags = [t.tag for t in to_actor_names(sent)]
     assert tags == ["O", "B-PER", "I-PER", "O", "B-PER", "I-PER", "O", "O", "O", "O", "O",
                     "B-ORG", "O", "B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG"]
+
+
+def test_own_data_labels_are_native_labels_of_the_same_actor_label():
+    """The project's own data joins each language's training data with that language's
+    native labels (an actor label unknown to the tagger would be an unknown tag)."""
+    from training.labels import LABEL_MAPS, NATIVE_OF_ACTOR, native_tag
+
+    for lang, mapping in NATIVE_OF_ACTOR.items():
+        for actor, native in mapping.items():
+            if native is not None:
+                assert LABEL_MAPS[lang][native] == actor, (lang, actor, native)
+    assert native_tag("ro", "B-PER") == "B-PERSON"
+    assert native_tag("ro", "I-PRO") == "I-WORK_OF_ART"
+    assert native_tag("pl", "I-LOC") == "I-placeName"
+    assert native_tag("pl", "B-PRO") == "O"
+    assert native_tag("lt", "B-EVT") == "B-EVT"

@@ -283,7 +283,8 @@ def prepare_ner(
         Seed for shuffling the adaptation training sentences.
     own_data : sequence of Path
         Gold files of training data made by this project (``data/annotations/*/gold.jsonl``,
-        :func:`training.annotation.gold_sentences`); ``own_copies`` copies of their sentences
+        :func:`training.annotation.gold_sentences`); ``own_copies`` copies of their sentences,
+        actor labels mapped to the language's native ones (:func:`training.labels.native_tag`),
         join the training (and adaptation training) sentences.
     own_copies : int
         Copies of the own-data sentences.
@@ -340,7 +341,9 @@ def prepare_ner(
     if own_data:
         from training.annotation import gold_sentences
 
-        own = [[data.Token(f, t, sp) for f, t, sp in sent]
+        from training.labels import native_tag
+
+        own = [[data.Token(f, native_tag(lang, t), sp) for f, t, sp in sent]
                for path in own_data for sent in gold_sentences(path)]
         logger.info("%s NER: %d own sentences x %d", lang, len(own), own_copies)
         train = train + own * own_copies
