@@ -353,3 +353,16 @@ def test_own_data_labels_are_native_labels_of_the_same_actor_label():
     assert native_tag("pl", "I-LOC") == "I-placeName"
     assert native_tag("pl", "B-PRO") == "O"
     assert native_tag("lt", "B-EVT") == "B-EVT"
+
+
+def test_transfer_sentence_native_labels_without_nationality_words():
+    from training.data import Token, transfer_sentence
+
+    sent = [Token("Jan", "B-PER"), Token("Kowalski", "I-PER"), Token("w"),
+            Token("Warszawie", "B-LOC"), Token("na"), Token("Euro", "B-EVT")]
+    assert [t.tag for t in transfer_sentence(sent, "lt")] == [t.tag for t in sent]
+    pytest.importorskip("morfeusz2")
+    tags = [t.tag for t in transfer_sentence(sent, "pl")]
+    assert tags == ["B-persName", "I-persName", "O", "B-placeName", "O", "O"]
+    demonym = [Token("Polacy", "B-PER"), Token("i"), Token("Tusk", "B-PER")]
+    assert [t.tag for t in transfer_sentence(demonym, "pl")] == ["O", "O", "B-persName"]

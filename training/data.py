@@ -662,6 +662,36 @@ def sample_slavicner(root: str | Path, langs: Iterable[str], per_lang: int,
     return out
 
 
+def transfer_sentence(sentence: Sequence[Token], lang: str) -> list[Token]:
+    """A SlavicNER sentence (actor labels) in ``lang``'s training conventions.
+
+    Labels become ``lang``'s native ones (:func:`training.labels.native_tag`: pl has no
+    EVT/PRO, so they become ``O``). pl also drops one-word PER spans that are nationality
+    words (SlavicNER tags "Polacy", "Niemców" as persons; they are not actors here, see
+    :func:`analysis.ner.is_demonym`, which needs ``morfeusz2`` from the training extra).
+
+    Examples
+    --------
+    >>> [t.tag for t in transfer_sentence([Token("Jan", "B-PER"), Token("i"),
+    ...                                    Token("Marsz", "B-EVT")], "pl")]
+    ['B-persName', 'O', 'O']
+    """
+    from training.labels import native_tag
+
+    tags = [native_tag(lang, t.tag) for t in sentence]
+    if lang == "pl":
+        from analysis.ner import _morfeusz, is_demonym
+
+        if _morfeusz() is None:
+            raise RuntimeError("pl transfer data needs morfeusz2 (pip install morfeusz2) "
+                               "to leave out nationality words")
+        for start, end, label in bio_to_spans(tags):
+            if (label == "persName" and end - start == 1
+                    and is_demonym(sentence[start].form, "pl")):
+                tags[start] = "O"
+    return [Token(t.form, tag, t.space_after) for t, tag in zip(sentence, tags, strict=True)]
+
+
 def write_bio(sentences: Iterable[Sequence[Token]], path: str | Path) -> int:
     """Write sentences as ``token<TAB>tag`` BIO (blank line between sentences).
 

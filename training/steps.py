@@ -254,8 +254,9 @@ def prepare_ner(
     ro: RONEC v1 (train) and RONEC v2 valid (dev), v1 names renamed to v2.
     Cross-lingual transfer (``transfer`` > 0): the training file gets ``repeat`` copies of
     the language's own sentences plus, per language of ``transfer_langs``, ``transfer``
-    SlavicNER sentences that hold an entity (labels PER/ORG/LOC/EVT/PRO, the lt_ner label
-    set), shuffled.
+    SlavicNER sentences that hold an entity (labels PER/ORG/LOC/EVT/PRO, mapped to the
+    language's native labels, pl without nationality words:
+    :func:`training.data.transfer_sentence`), shuffled.
 
     Parameters
     ----------
@@ -333,14 +334,14 @@ def prepare_ner(
         train = rng.sample(train, max_train)
     if transfer:
         rng = random.Random(transfer_seed)
-        extra = data.sample_slavicner(corpora / "slavicner", transfer_langs, transfer, rng)
+        extra = [data.transfer_sentence(s, lang) for s in
+                 data.sample_slavicner(corpora / "slavicner", transfer_langs, transfer, rng)]
         train = train * repeat + extra
         rng.shuffle(train)
     elif repeat > 1:
         train = train * repeat
     if own_data:
         from training.annotation import gold_sentences
-
         from training.labels import native_tag
 
         own = [[data.Token(f, native_tag(lang, t), sp) for f, t, sp in sent]
