@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis import schemas
-from analysis.networks import build_graph, dynamic_graph, node_table
+from analysis.networks import betweenness, build_graph, dynamic_graph, node_table
 
 
 @pytest.fixture()
@@ -73,3 +73,27 @@ def test_dynamic_graph_spells(entities, comentions, tmp_path):
 def test_missing_column_named(entities, comentions):
     with pytest.raises(KeyError, match="languages"):
         build_graph(entities.drop(columns="languages"), comentions)
+
+
+def _weighted_graph(n: int, seed: int) -> nx.Graph:
+    graph = nx.connected_watts_strogatz_graph(n, 6, 0.2, seed=seed)
+    for i, (u, v) in enumerate(sorted(graph.edges)):
+        graph.edges[u, v]["weight"] = float(1 + i % 5)
+    return graph
+
+
+def test_betweenness_exact_up_to_the_source_limit():
+    graph = _weighted_graph(60, seed=1)
+    exact = betweenness(graph, sources=None)
+    assert betweenness(graph, sources=60) == exact
+    assert betweenness(graph, sources=59, seed=3) != exact
+
+
+def test_sampled_betweenness_is_seeded_and_keeps_the_ranking():
+    graph = _weighted_graph(400, seed=2)
+    exact = pd.Series(betweenness(graph, sources=None))
+    sampled = pd.Series(betweenness(graph, sources=150, seed=7))
+    assert sampled.equals(pd.Series(betweenness(graph, sources=150, seed=7)))
+    assert sampled.corr(exact, method="spearman") > 0.8
+    top = set(exact.nlargest(20).index)
+    assert len(top & set(sampled.nlargest(20).index)) >= 12

@@ -112,9 +112,8 @@ class Recipe:
 # longer runs are expected to help, see the model cards for what was measured.
 RECIPES: dict[str, Recipe] = {
     "pl": Recipe(tokenizer_steps=1000, mwt_epochs=10, lemma_epochs=4, ner_steps=2500,
-                 ner_continue_steps=(6000, 10000, 8000, 6000, 2500),
-                 ner_continue_lr=(None, None, None, 0.03, 0.02), ner_max_delta=25000,
-                 ner_transfer=13000, ner_transfer_langs=("pl",)),
+                 ner_continue_steps=(6000, 10000, 8000, 6000),
+                 ner_continue_lr=(None, None, None, 0.03), ner_max_delta=25000),
     "lt": Recipe(tokenizer_steps=1000, lemma_epochs=6, ner_steps=4000, ner_eval_interval=250,
                  ner_transfer=6000, ner_train_repeat=4, ner_continue_steps=(2500,),
                  ner_continue_lr=(0.02,), ner_own_data=("lt_translated",)),
