@@ -244,19 +244,24 @@ def _evidence(mentions: pd.DataFrame, sentences: pd.DataFrame, pairs: pd.DataFra
             ["doc_id", "entity_id"])
         first_sent = {(d, e): s for d, e, s in zip(first["doc_id"], first["entity_id"],
                                                    first["sentence_idx"], strict=True)}
-        docs_of = first.groupby("entity_id")["doc_id"].agg(lambda x: sorted(set(x)))
+        docs_of = {e: set(ids) for e, ids in first.groupby("entity_id")["doc_id"]}
         half = (EVIDENCE_CHARS - 3) // 2
-        for i in out.index[missing]:
-            s, t = out.at[i, "source"], out.at[i, "target"]
-            shared = sorted(set(docs_of.get(s, [])) & set(docs_of.get(t, [])))
+        rows, doc_ids, texts = [], [], []  # collected, then written once (no per-cell .at)
+        for i, s, t in zip(out.index[missing], out.loc[missing, "source"],
+                           out.loc[missing, "target"], strict=True):
+            shared = sorted(docs_of.get(s, set()) & docs_of.get(t, set()))
             if not shared:
                 continue
             doc = shared[0]
             (a, ea), (b, eb) = sorted(((first_sent[(doc, s)], s), (first_sent[(doc, t)], t)))
-            out.at[i, "doc_id"] = doc
-            out.at[i, "evidence_text"] = (
+            rows.append(i)
+            doc_ids.append(doc)
+            texts.append(
                 f"{evidence_window(text.get((doc, a), ''), relative(doc, a, ea), limit=half)}"
                 f" … {evidence_window(text.get((doc, b), ''), relative(doc, b, eb), limit=half)}")
+        if rows:
+            out.loc[rows, "doc_id"] = doc_ids
+            out.loc[rows, "evidence_text"] = pd.array(texts, dtype="string")
     return out.rename(columns={"doc_id": "evidence_doc_id"})[
         ["source", "target", "evidence_doc_id", "evidence_text"]]
 
