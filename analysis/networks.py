@@ -62,6 +62,11 @@ CENTRALITY_DIGITS = 10
 BETWEENNESS_SOURCES = 300
 
 
+def sampled_sources(n_nodes: int, sources: int | None = BETWEENNESS_SOURCES) -> int | None:
+    """How many source nodes :func:`betweenness` samples on ``n_nodes`` nodes (None: exact)."""
+    return sources if sources is not None and n_nodes > sources else None
+
+
 def betweenness(graph: nx.Graph, *, sources: int | None = BETWEENNESS_SOURCES,
                 seed: int = 0) -> dict:
     """Normalised betweenness on ``1/weight`` distances; sampled past ``sources`` nodes.
@@ -84,7 +89,7 @@ def betweenness(graph: nx.Graph, *, sources: int | None = BETWEENNESS_SOURCES,
     distance = {e: 1.0 / d["weight"] if d["weight"] else float("inf")
                 for e, d in ((e, graph.edges[e]) for e in graph.edges)}
     nx.set_edge_attributes(graph_copy := graph.copy(), distance, "distance")
-    k = sources if sources is not None and graph.number_of_nodes() > sources else None
+    k = sampled_sources(graph.number_of_nodes(), sources)
     return nx.betweenness_centrality(graph_copy, k=k, weight="distance", normalized=True,
                                      seed=seed if k else None)
 

@@ -40,7 +40,7 @@ from analysis.dates import resolve_dates
 from analysis.errors import OptionError, SetupError
 from analysis.langid import detect_languages
 from analysis.models import ModelSpec, resolve_models
-from analysis.networks import BETWEENNESS_SOURCES, build_graph, node_table
+from analysis.networks import build_graph, node_table, sampled_sources
 from analysis.output import prepare_out_dir, write_outputs
 from analysis.result import RunResult, summary_text
 
@@ -554,8 +554,7 @@ def run(
             "crowded_units": {str(k): int(v) for k, v in
                               crowded["level"].value_counts().sort_index().items()},
             # None: exact betweenness; a number: estimated from that many seeded sources
-            "betweenness_sources": (BETWEENNESS_SOURCES if graph.number_of_nodes()
-                                    > BETWEENNESS_SOURCES else None)},
+            "betweenness_sources": sampled_sources(graph.number_of_nodes())},
         **topic_results,
     )
     logger.info("documents per status: %s", result.manifest["documents_per_status"])
