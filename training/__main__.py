@@ -15,6 +15,10 @@ Steps (each reads only the corpora folder and writes under ``.train/``):
 ``gpu``       the one-shot GPU recipe (:mod:`training.gpu`): character LMs and two NER
               candidates per language in parallel, scored on dev, shipped only when they
               gain >= 1 point (``--no-ship`` to only measure, ``--out DIR`` for the report)
+``gpu-bundle`` what travels to a lent GPU machine that has neither the repository's models
+              nor the corpora (:mod:`training.gpu_bundle`; ``--out .gpu``)
+``gpu-collect`` score the taggers that came back (``--from DIR``; ``--ship`` installs a
+              candidate gaining >= 1 point)
 ``restore``   copy the shipped tokenizer, MWT, lemmatizer and vectors back into the work
               folder, so that ``ner --from-run N --start-model analysis/models/<lang>/ner.pt``
               and ``ship`` can continue a recipe without re-training the earlier steps
@@ -45,7 +49,7 @@ from training.recipes import RECIPES, ner_save_names
 
 STEPS = ("prepare", "tokenize", "mwt", "lemma", "vectors", "charlm", "ner", "ship")
 #: Steps run only when named (not part of ``all``).
-EXTRA_STEPS = ("restore", "card", "gpu")
+EXTRA_STEPS = ("restore", "card", "gpu", "gpu-bundle", "gpu-collect")
 
 logger = logging.getLogger("training")
 
@@ -286,6 +290,24 @@ def run_step(step: str, lang: str, corpora: Path, work: Path, *, from_run: int =
         raise ValueError(f"unknown step {step!r}")
 
 
+def _gpu_lease(args, parser, corpora: Path, work: Path) -> int:
+    """``gpu-bundle`` and ``gpu-collect`` (:mod:`training.gpu_bundle`)."""
+    from training import gpu_bundle
+
+    if args.step == "gpu-bundle":
+        if not args.out:
+            parser.error("gpu-bundle needs --out (e.g. .gpu, ignored by git)")
+        meta = gpu_bundle.make_bundle(args.lang, corpora=corpora, work=work, out=Path(args.out))
+        logger.info("bundle: %.1f MiB, jobs %s", meta["bytes"] / 2**20,
+                    [job["name"] for job in meta["jobs"]])
+        return 0
+    if not args.returned or not Path(args.returned).is_dir():
+        parser.error("gpu-collect needs --from DIR (the folder the device's files came back to)")
+    report = gpu_bundle.collect(Path(args.returned), args.lang, corpora=corpora, work=work,
+                                ship=args.ship)
+    return 0 if any(e["best"] for e in report["languages"].values()) else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m training``.
 
@@ -318,6 +340,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", default=None, help="gpu: copy the report (and logs) here")
     parser.add_argument("--no-ship", action="store_true",
                         help="gpu: score the candidates, never replace the shipped models")
+    parser.add_argument("--from", dest="returned", default=None,
+                        help="gpu-collect: the folder the device run's files came back to")
+    parser.add_argument("--ship", action="store_true",
+                        help="gpu-collect: install a candidate that gains >= 1 point of dev F1")
     parser.add_argument("--copy-candidates", action="store_true",
                         help="gpu: also copy winning candidates to --out/models/<lang>")
     args = parser.parse_args(argv)
@@ -332,6 +358,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for lang in args.lang:
             logger.info("wrote %s", write_card(lang))
         return 0
+    if args.step in ("gpu-bundle", "gpu-collect"):
+        return _gpu_lease(args, parser, corpora, work)
     if args.step == "gpu":
         from training.gpu import GpuPlan
         from training.gpu import run as run_gpu

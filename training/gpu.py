@@ -50,7 +50,9 @@ MAIN_DEV_SET = {"pl": "nkjp-heldout", "lt": "lt_ner-dev.bio", "ro": "ronec-v2-va
 
 @dataclass(frozen=True)
 class GpuPlan:
-    """Sizes of one GPU session (defaults: about 10 minutes on one H200 for pl, lt and ro).
+    """Sizes of one GPU session (defaults not yet measured on a GPU: the first lease measured
+    0.13–0.16 s per NER batch of 32 on an H200, no faster than 2 CPU cores, so the NER steps
+    alone would take ~30 minutes; see :mod:`training.gpu_bundle`).
 
     Attributes
     ----------
