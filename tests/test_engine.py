@@ -1,0 +1,54 @@
+"""Where NER runs (analysis.engine): partitions, validation, and Dask == local."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.engine import annotate, connect, make_engine, partition_bounds
+from analysis.errors import SetupError
+
+
+@pytest.mark.parametrize("lengths,parts", [([5] * 10, 3), ([1, 1000, 1, 1], 4), ([7], 5),
+                                            ([3, 3], 1), (list(range(1, 50)), 8)])
+def test_partitions_cover_every_text_once_in_order(lengths, parts):
+    bounds = partition_bounds(lengths, parts)
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(lengths)
+    assert all(a < b for a, b in bounds)
+    assert all(prev[1] == nxt[0] for prev, nxt in zip(bounds, bounds[1:], strict=False))
+    assert len(bounds) <= parts
+
+
+def test_partitions_balance_characters():
+    bounds = partition_bounds([10] * 100, 4)
+    assert [b - a for a, b in bounds] == [25, 25, 25, 25]
+    assert partition_bounds([], 4) == []
+
+
+def test_engine_options_are_checked():
+    with pytest.raises(SetupError, match="unknown engine"):
+        make_engine("spark")
+    with pytest.raises(SetupError, match="at least 1"):
+        make_engine("dask", workers=0)
+    with pytest.raises(SetupError, match="needs engine='dask'"):
+        make_engine("local", scheduler="tcp://127.0.0.1:8786")
+    with connect(make_engine("local")) as client:
+        assert client is None
+
+
+@pytest.mark.slow
+def test_dask_workers_give_the_local_tables():
+    pytest.importorskip("distributed")
+    from analysis.models import resolve_models
+    from analysis.resources import sample_corpus_path
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(sample_corpus_path().glob("*.txt"))]
+    paragraphs = [p for text in texts for p in text.split("\n\n") if p.strip()][:24]
+    spec = resolve_models("pl")
+    local = annotate(paragraphs, spec, client=None)
+    with connect(make_engine("dask", workers=2)) as client:
+        assert len(client.scheduler_info()["workers"]) == 2
+        remote = annotate(paragraphs, spec, client=client)
+    for a, b in zip(local, remote, strict=True):
+        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
+    assert len(local[0]) > 0
