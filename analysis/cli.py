@@ -70,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--no-topics", action="store_true", help="skip topic clusters")
         cmd.add_argument("--n-topics", type=int, default=None, help="number of topics")
         cmd.add_argument("--seed", type=int, default=0, help="seed for communities and topics")
+        cmd.add_argument("--engine", default="local", choices=("local", "dask"),
+                         help="where NER runs: this process (default) or Dask workers")
+        cmd.add_argument("--workers", type=int, default=None,
+                         help="--engine dask: worker processes of the local cluster "
+                              "(default: one per CPU core)")
+        cmd.add_argument("--scheduler", default=None,
+                         help="--engine dask: address of an existing Dask scheduler "
+                              "(tcp://host:8786) instead of a local cluster")
         cmd.add_argument("--quiet", action="store_true",
                          help="no progress bar, log lines or Stanza/torch warnings")
     return parser
@@ -144,6 +152,9 @@ def _run(args: argparse.Namespace) -> int:
             n_topics=args.n_topics,
             seed=args.seed,
             progress=not args.quiet,
+            engine=args.engine,
+            workers=args.workers,
+            scheduler=args.scheduler,
         )
     except SetupError as err:
         flag = _option_flag(err.option)

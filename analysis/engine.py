@@ -156,6 +156,18 @@ def annotate_on(client, texts: Sequence[str], spec: ModelSpec, *, batch_size: in
             pd.concat([s for _, s in ordered], ignore_index=True))
 
 
+def load_on_workers(client, spec: ModelSpec) -> None:
+    """Load the models of ``spec`` on every worker of ``client`` now (a broken model is then
+    a setup error before any document, and timings do not include loading)."""
+    client.run(_load_models, spec)
+
+
+def _load_models(spec: ModelSpec) -> None:
+    from analysis.models import load_pipeline
+
+    load_pipeline(_worker_spec(spec))
+
+
 def _shift(table: pd.DataFrame, offset: int) -> pd.DataFrame:
     return table.assign(text_idx=table["text_idx"] + offset) if offset else table
 

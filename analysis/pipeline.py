@@ -6,6 +6,7 @@ with ``out``, writes them (parquet + CSV), the GEXF network, a manifest and a su
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -37,6 +38,7 @@ from analysis.corpus import (
     read_corpus,
 )
 from analysis.dates import resolve_dates
+from analysis.engine import Engine, connect, make_engine
 from analysis.errors import OptionError, SetupError
 from analysis.langid import detect_languages
 from analysis.models import ModelSpec, resolve_models
@@ -177,10 +179,11 @@ def resolve_specs(documents: pd.DataFrame, *, model_dir: str | os.PathLike[str] 
             for lang in langs}
 
 
-def _annotate(texts: list[str], spec: ModelSpec, batch_size: int, progress: bool):
-    from analysis.ner import annotate_texts
+def _annotate(texts: list[str], spec: ModelSpec, batch_size: int, progress: bool,
+              client: Any = None):
+    from analysis.engine import annotate
 
-    return annotate_texts(texts, spec.lang, spec=spec, batch_size=batch_size, progress=progress)
+    return annotate(texts, spec, client=client, batch_size=batch_size, progress=progress)
 
 
 def ner_cache_key(spec: ModelSpec) -> str:
@@ -200,6 +203,7 @@ def extract_mentions(
     cache_dir: str | os.PathLike[str] | None = None,
     batch_size: int = 64,
     progress: bool = True,
+    engine: Engine | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Run NER (through the cache) on every processable document.
 
@@ -211,6 +215,8 @@ def extract_mentions(
         Models per language (default: :func:`resolve_specs` with ``model_dir``/``official``).
         The models of a language are loaded before its first uncached document, so a broken
         model file raises :class:`~analysis.errors.SetupError` instead of failing documents.
+    engine
+        Where NER runs (:func:`analysis.engine.make_engine`; default in this process).
 
     Returns
     -------
@@ -228,28 +234,19 @@ def extract_mentions(
     mention_parts, sentence_parts = [], []
     info: dict[str, Any] = {"models": {}, "cache_hits": 0, "cache_misses": 0}
     todo = docs[docs["status"].isin(PROCESSABLE)]
-    for lang, group in todo.groupby("lang", sort=True):
-        spec = specs[str(lang)]
-        info["models"][lang] = spec.describe()
-        cache = NerCache(cache_dir, ner_cache_key(spec))
-        pending: list[tuple[int, str, str]] = []  # row index, doc_id, sha1
-        for idx, doc_id, sha in zip(group.index, group["doc_id"], group["text_sha1"],
-                                    strict=True):
-            cached = cache.get(sha)
-            if cached is None:
-                pending.append((idx, doc_id, sha))
-            else:
-                mention_parts.append(cached[0].assign(doc_id=doc_id, lang=lang))
-                sentence_parts.append(cached[1].assign(doc_id=doc_id))
-        if pending:
-            _load_models(spec)
-        failures = _annotate_pending(docs, pending, spec, cache, batch_size, progress,
-                                     mention_parts, sentence_parts)
-        for idx, err in failures.items():
-            docs.loc[idx, "status"] = "failed"
-            docs.loc[idx, "message"] = f"NER failed: {err}"
-        info["cache_hits"] += cache.hits
-        info["cache_misses"] += cache.misses
+    engine = engine or make_engine()
+    info["engine"] = engine.describe()
+    with contextlib.ExitStack() as stack:
+        clients: list[Any] = []
+
+        def client_now() -> Any:
+            """The Dask client (None: local), connected at the first uncached document."""
+            if not clients:
+                clients.append(stack.enter_context(connect(engine)))
+            return clients[0]
+
+        _extract_languages(docs, todo, specs, cache_dir, batch_size, progress, client_now,
+                           info, mention_parts, sentence_parts)
     mentions = (pd.concat(mention_parts, ignore_index=True) if mention_parts
                 else pd.DataFrame(columns=["doc_id", "lang"]))
     sentences = (pd.concat(sentence_parts, ignore_index=True) if sentence_parts
@@ -269,6 +266,36 @@ def extract_mentions(
     return docs, mentions, sentences, info
 
 
+def _extract_languages(docs, todo, specs, cache_dir, batch_size, progress, client_now, info,
+                       mention_parts, sentence_parts) -> None:
+    """The per-language part of :func:`extract_mentions` (cache, NER, failures)."""
+    for lang, group in todo.groupby("lang", sort=True):
+        spec = specs[str(lang)]
+        info["models"][lang] = spec.describe()
+        cache = NerCache(cache_dir, ner_cache_key(spec))
+        pending: list[tuple[int, str, str]] = []  # row index, doc_id, sha1
+        for idx, doc_id, sha in zip(group.index, group["doc_id"], group["text_sha1"],
+                                    strict=True):
+            cached = cache.get(sha)
+            if cached is None:
+                pending.append((idx, doc_id, sha))
+            else:
+                mention_parts.append(cached[0].assign(doc_id=doc_id, lang=lang))
+                sentence_parts.append(cached[1].assign(doc_id=doc_id))
+        client = client_now() if pending else None
+        if pending:
+            _load_models(spec)
+            if client is not None:
+                _load_models(spec, client)
+        failures = _annotate_pending(docs, pending, spec, cache, batch_size, progress,
+                                     mention_parts, sentence_parts, client)
+        for idx, err in failures.items():
+            docs.loc[idx, "status"] = "failed"
+            docs.loc[idx, "message"] = f"NER failed: {err}"
+        info["cache_hits"] += cache.hits
+        info["cache_misses"] += cache.misses
+
+
 def _note_long_runs(documents: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``documents`` whose processable rows with runs of more than
     :data:`analysis.corpus.MAX_RUN_CHARS` characters without a space say so in ``message``."""
@@ -282,12 +309,17 @@ def _note_long_runs(documents: pd.DataFrame) -> pd.DataFrame:
     return documents.assign(message=pd.array(message, dtype="string"))
 
 
-def _load_models(spec: ModelSpec) -> None:
-    """Load the Stanza pipeline of ``spec`` now; a broken model is a setup error."""
+def _load_models(spec: ModelSpec, client: Any = None) -> None:
+    """Load the Stanza pipeline of ``spec`` now, here or (with a Dask ``client``) on every
+    worker; a broken model is a setup error."""
+    from analysis.engine import load_on_workers
     from analysis.models import load_pipeline
 
     try:
-        load_pipeline(spec)
+        if client is None:
+            load_pipeline(spec)
+        else:
+            load_on_workers(client, spec)
     except Exception as err:  # noqa: BLE001 - any loading failure means the models are unusable
         raise SetupError(f"cannot load the {spec.lang} models ({spec.origin}, "
                          f"{spec.directory}): {type(err).__name__}: {err}",
@@ -295,7 +327,7 @@ def _load_models(spec: ModelSpec) -> None:
 
 
 def _annotate_pending(docs, pending, spec, cache, batch_size, progress, mention_parts,
-                      sentence_parts) -> dict[int, str]:
+                      sentence_parts, client=None) -> dict[int, str]:
     """Annotate uncached documents in one batch; isolate failures document by document.
 
     NER reads each text through :func:`analysis.corpus.clean_text` (length-preserving);
@@ -305,9 +337,12 @@ def _annotate_pending(docs, pending, spec, cache, batch_size, progress, mention_
     cleaned = [clean_text_positions(docs.at[idx, "text"]) for idx, _, _ in pending]
     texts = [text for text, _ in cleaned]
     try:
-        mentions, sentences = _annotate(texts, spec, batch_size, progress)
-        results = {i: (mentions[mentions["text_idx"] == i], sentences[sentences["text_idx"] == i])
-                   for i in range(len(pending))}
+        mentions, sentences = _annotate(texts, spec, batch_size, progress, client)
+        # one grouping pass (a boolean mask per document is quadratic in the corpus)
+        empty_m, empty_s = mentions.iloc[:0], sentences.iloc[:0]
+        by_m = dict(iter(mentions.groupby("text_idx", sort=False)))
+        by_s = dict(iter(sentences.groupby("text_idx", sort=False)))
+        results = {i: (by_m.get(i, empty_m), by_s.get(i, empty_s)) for i in range(len(pending))}
     except Exception:  # noqa: BLE001 - retry one by one to find the culprit(s)
         logger.exception("NER batch failed for %s; retrying document by document", spec.lang)
         results = {}
@@ -426,6 +461,9 @@ def run(
     seed: int = 0,
     batch_size: int = 64,
     progress: bool = True,
+    engine: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> RunResult:
     """Run the whole analysis on a corpus.
 
@@ -483,6 +521,10 @@ def run(
         Seed for communities and topics.
     batch_size, progress
         NER batch size (sentences); show a progress bar.
+    engine, workers, scheduler
+        Where NER runs: ``"local"`` (this process) or ``"dask"`` (``workers`` processes of a
+        local Dask cluster, or the cluster at ``scheduler``; see :mod:`analysis.engine`).
+        The tables are the same; ``manifest.json`` records the engine.
 
     Returns
     -------
@@ -499,6 +541,7 @@ def run(
         window=window, max_unit_actors=max_unit_actors, network_level=network_level,
         network_weight=network_weight, display_language=display_language, freq=freq,
         topics=topics, n_topics=n_topics, seed=seed, batch_size=batch_size)
+    ner_engine = make_engine(engine, workers=workers, scheduler=scheduler)
     if out is not None:
         prepare_out_dir(out)
     registry_table = read_registry(registry)
@@ -520,7 +563,8 @@ def run(
         reference_date=None if reference_date is None else parse_reference_date(reference_date))
     specs = resolve_specs(documents, model_dir=model_dir, official=official)
     documents, all_mentions, sentences, info = extract_mentions(
-        documents, specs=specs, cache_dir=cache, batch_size=batch_size, progress=progress)
+        documents, specs=specs, cache_dir=cache, batch_size=batch_size, progress=progress,
+        engine=ner_engine)
     mentions, entities, merges = entity_tables(all_mentions, registry_table,
                                                display_language=display_language)
     documents = documents.assign(n_mentions=documents["doc_id"].map(
@@ -554,7 +598,8 @@ def run(
             "crowded_units": {str(k): int(v) for k, v in
                               crowded["level"].value_counts().sort_index().items()},
             # None: exact betweenness; a number: estimated from that many seeded sources
-            "betweenness_sources": sampled_sources(graph.number_of_nodes())},
+            "betweenness_sources": sampled_sources(graph.number_of_nodes()),
+            "engine": info["engine"]},
         **topic_results,
     )
     logger.info("documents per status: %s", result.manifest["documents_per_status"])
