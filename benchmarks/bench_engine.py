@@ -2,11 +2,12 @@
 
     python benchmarks/bench_engine.py [--articles 60] [--workers 2] [--corpora ../shared/corpora]
 
-Takes the first ``--articles`` ro_news articles of at least 1,000 characters (title + text), annotates them with the
-shipped ro models through :func:`analysis.engine.annotate` in this process, then on a local
-Dask cluster of 1 and of ``--workers`` workers (each started, warmed up with the models
-loaded, then timed), checks that the tables are identical, and prints the speedup of N
-workers over 1 (the issue's goal: >= 0.8 N on a machine with N free cores).
+Takes the first ``--articles`` ro_news articles of at least 1,000 characters (title +
+text), annotates them with the shipped ro models through :func:`analysis.engine.annotate` in
+this process, then on a local Dask cluster of 1 and of ``--workers`` workers (each started,
+warmed up with the models loaded, then timed), checks that the tables are identical, and
+prints the speedup of N workers over 1 (the issue's goal: >= 0.8 N on a machine with N free
+cores).
 """
 
 from __future__ import annotations
