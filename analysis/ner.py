@@ -136,10 +136,12 @@ def annotate_texts(
         labels = spec.labels
         common = _common_words(spec.paths.get("common_words"), lang)
         batches = _batches(units, batch_size)
-        if progress:
+        bar = None
+        if progress:  # counts documents (a batch holds paragraphs of one or many documents)
             from tqdm.auto import tqdm
 
-            batches = tqdm(batches, total=-(-len(units) // batch_size), desc=f"NER {lang}")
+            bar = tqdm(total=len(texts), desc=f"NER {lang}", unit="doc")
+            last_paragraph = {t: p for t, p, _, _ in units}
         counters: dict[int, list[int]] = {}  # text_idx -> [next sentence idx, next token idx]
         capitalised: dict[int, set[str]] = {}  # text_idx -> words capitalised inside sentences
         for batch in batches:
@@ -204,6 +206,12 @@ def annotate_texts(
                     tok_next += len(tokens)
                     prev_end = _ends_sentence(tokens)
                 counters[t_idx] = [sent_next, tok_next]
+            if bar is not None:
+                t_last, p_last = batch[-1][:2]
+                bar.update(t_last + (p_last == last_paragraph[t_last]) - bar.n)
+        if bar is not None:
+            bar.update(len(texts) - bar.n)  # texts without paragraphs
+            bar.close()
         mention_rows = _late_rules(mention_rows, texts, lang, common, capitalised, rules)
     unknown = {r["label_native"] for r in mention_rows if r["label_native"] not in spec.labels}
     if unknown:

@@ -258,3 +258,11 @@ def test_seed_articles_mention_putin_and_lukashenko():
             assert stem in people, (doc_id, stem, people)
         assert sentences["start_char"].is_monotonic_increasing
         assert list(sentences["sentence_idx"]) == list(range(len(sentences)))
+
+
+def test_progress_bar_counts_documents_not_batches(capsys):
+    texts = ["Donald Tusk spotkał się z Angelą Merkel.\n\nDrugi akapit o Warszawie."] * 3 + [""]
+    annotate_texts(texts, "pl", batch_size=2, progress=True)
+    err = capsys.readouterr().err
+    assert "4/4" in err and "doc" in err
+    assert "/3 " not in err  # not the 3 batches of 2 paragraphs
