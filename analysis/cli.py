@@ -78,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--scheduler", default=None,
                          help="--engine dask: address of an existing Dask scheduler "
                               "(tcp://host:8786) instead of a local cluster")
+        cmd.add_argument("--chunk-docs", type=int, default=256,
+                         help="documents annotated and cached at a time; a killed run "
+                              "resumes at its last chunk (default: 256)")
         cmd.add_argument("--quiet", action="store_true",
                          help="no progress bar, log lines or Stanza/torch warnings")
     return parser
@@ -155,6 +158,7 @@ def _run(args: argparse.Namespace) -> int:
             engine=args.engine,
             workers=args.workers,
             scheduler=args.scheduler,
+            chunk_docs=args.chunk_docs,
         )
     except SetupError as err:
         flag = _option_flag(err.option)

@@ -48,6 +48,9 @@ from analysis.result import RunResult, summary_text
 
 logger = logging.getLogger(__name__)
 
+#: Uncached documents annotated (and cached) at a time, see :func:`extract_mentions`.
+CHUNK_DOCS = 256
+
 PROCESSABLE = ("ok", "truncated")
 NETWORK_WEIGHTS = ("n", "jaccard", "dice", "pmi", "npmi", "llr")
 
@@ -105,7 +108,9 @@ def check_options(**options: Any) -> dict[str, Any]:
         raise OptionError(f"network weight must be one of {', '.join(NETWORK_WEIGHTS)}",
                           option="network_weight")
     for name, low in (("window", 2), ("max_chars", 1), ("batch_size", 1),
-                      ("max_unit_actors", 2)):
+                      ("max_unit_actors", 2), ("chunk_docs", 1)):
+        if name not in options:
+            continue
         value = options[name]
         if not isinstance(value, int) or isinstance(value, bool) or value < low:
             raise OptionError(f"{name} must be an integer >= {low}, not {value!r}", option=name)
@@ -204,6 +209,7 @@ def extract_mentions(
     batch_size: int = 64,
     progress: bool = True,
     engine: Engine | None = None,
+    chunk_docs: int = CHUNK_DOCS,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Run NER (through the cache) on every processable document.
 
@@ -217,6 +223,10 @@ def extract_mentions(
         model file raises :class:`~analysis.errors.SetupError` instead of failing documents.
     engine
         Where NER runs (:func:`analysis.engine.make_engine`; default in this process).
+    chunk_docs
+        Uncached documents are annotated ``chunk_docs`` at a time and cached as each chunk
+        ends: memory holds one chunk of Stanza output, and a killed run resumes at the
+        chunk it was in.
 
     Returns
     -------
@@ -246,7 +256,7 @@ def extract_mentions(
             return clients[0]
 
         _extract_languages(docs, todo, specs, cache_dir, batch_size, progress, client_now,
-                           info, mention_parts, sentence_parts)
+                           info, mention_parts, sentence_parts, chunk_docs)
     mentions = (pd.concat(mention_parts, ignore_index=True) if mention_parts
                 else pd.DataFrame(columns=["doc_id", "lang"]))
     sentences = (pd.concat(sentence_parts, ignore_index=True) if sentence_parts
@@ -267,8 +277,8 @@ def extract_mentions(
 
 
 def _extract_languages(docs, todo, specs, cache_dir, batch_size, progress, client_now, info,
-                       mention_parts, sentence_parts) -> None:
-    """The per-language part of :func:`extract_mentions` (cache, NER, failures)."""
+                       mention_parts, sentence_parts, chunk_docs) -> None:
+    """The per-language part of :func:`extract_mentions` (cache, NER in chunks, failures)."""
     for lang, group in todo.groupby("lang", sort=True):
         spec = specs[str(lang)]
         info["models"][lang] = spec.describe()
@@ -287,13 +297,30 @@ def _extract_languages(docs, todo, specs, cache_dir, batch_size, progress, clien
             _load_models(spec)
             if client is not None:
                 _load_models(spec, client)
-        failures = _annotate_pending(docs, pending, spec, cache, batch_size, progress,
-                                     mention_parts, sentence_parts, client)
+        failures: dict[int, str] = {}
+        chunks = [pending[i:i + chunk_docs] for i in range(0, len(pending), chunk_docs)]
+        bar = _chunk_bar(lang, len(group), len(group) - len(pending)) if (
+            progress and len(chunks) > 1) else None
+        for chunk in chunks:  # cached as each chunk ends: a killed run resumes from there
+            failures |= _annotate_pending(docs, chunk, spec, cache, batch_size,
+                                          progress and bar is None, mention_parts,
+                                          sentence_parts, client)
+            if bar is not None:
+                bar.update(len(chunk))
+        if bar is not None:
+            bar.close()
         for idx, err in failures.items():
             docs.loc[idx, "status"] = "failed"
             docs.loc[idx, "message"] = f"NER failed: {err}"
         info["cache_hits"] += cache.hits
         info["cache_misses"] += cache.misses
+
+
+def _chunk_bar(lang: str, total: int, done: int):
+    """A progress bar over the documents of one language (cached ones counted as done)."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, initial=done, desc=f"NER {lang}", unit="doc")
 
 
 def _note_long_runs(documents: pd.DataFrame) -> pd.DataFrame:
@@ -464,6 +491,7 @@ def run(
     engine: str = "local",
     workers: int | None = None,
     scheduler: str | None = None,
+    chunk_docs: int = CHUNK_DOCS,
 ) -> RunResult:
     """Run the whole analysis on a corpus.
 
@@ -525,6 +553,8 @@ def run(
         Where NER runs: ``"local"`` (this process) or ``"dask"`` (``workers`` processes of a
         local Dask cluster, or the cluster at ``scheduler``; see :mod:`analysis.engine`).
         The tables are the same; ``manifest.json`` records the engine.
+    chunk_docs
+        Documents annotated and cached at a time (see :func:`extract_mentions`).
 
     Returns
     -------
@@ -540,7 +570,8 @@ def run(
         reference_date=None if reference_date is None else str(reference_date),
         window=window, max_unit_actors=max_unit_actors, network_level=network_level,
         network_weight=network_weight, display_language=display_language, freq=freq,
-        topics=topics, n_topics=n_topics, seed=seed, batch_size=batch_size)
+        topics=topics, n_topics=n_topics, seed=seed, batch_size=batch_size,
+        chunk_docs=chunk_docs)
     ner_engine = make_engine(engine, workers=workers, scheduler=scheduler)
     if out is not None:
         prepare_out_dir(out)
@@ -564,7 +595,7 @@ def run(
     specs = resolve_specs(documents, model_dir=model_dir, official=official)
     documents, all_mentions, sentences, info = extract_mentions(
         documents, specs=specs, cache_dir=cache, batch_size=batch_size, progress=progress,
-        engine=ner_engine)
+        engine=ner_engine, chunk_docs=chunk_docs)
     mentions, entities, merges = entity_tables(all_mentions, registry_table,
                                                display_language=display_language)
     documents = documents.assign(n_mentions=documents["doc_id"].map(

@@ -64,14 +64,30 @@ def test_cli_rejects_bad_engine_options_before_any_work(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.fixture(scope="module")
+def local_run():
+    from analysis.pipeline import run
+
+    return run(cache_dir=None, progress=False)
+
+
 @pytest.mark.slow
-def test_dask_engine_run_equals_single_process_run(tmp_path):
+def test_chunked_run_equals_one_chunk(local_run):
+    from analysis.pipeline import run
+
+    chunked = run(cache_dir=None, progress=False, chunk_docs=2)
+    assert local_run.n_processed > 2
+    for name, table in local_run.tables().items():
+        pd.testing.assert_frame_equal(chunked.tables()[name], table, obj=name)
+
+
+@pytest.mark.slow
+def test_dask_engine_run_equals_single_process_run(tmp_path, local_run):
     """The issue's acceptance test: --engine dask --workers 2 == one process, every table."""
     pytest.importorskip("distributed")
     from analysis.cli import main
-    from analysis.pipeline import run
 
-    local = run(cache_dir=None, progress=False)
+    local = local_run
     assert main(["run", "--engine", "dask", "--workers", "2", "--no-cache", "--quiet",
                  "--out", str(tmp_path / "dask")]) == 0
     compared = set()
