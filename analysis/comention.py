@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from analysis import schemas
 
@@ -29,45 +30,67 @@ DEFAULT_MAX_UNIT_ACTORS = 50
 EVIDENCE_CHARS = 300
 
 
-def _unit_members(mentions: pd.DataFrame, sentences: pd.DataFrame, level: str,
-                  window: int) -> pd.DataFrame:
-    """(unit, entity_id, doc_id, unit_idx) rows for one level, in order of first mention;
-    unit is a string key, unit_idx the paragraph, sentence or window index (NA for a
-    document)."""
+def _codes(values: pd.Series | pd.Index, *, sort: bool = False) -> np.ndarray:
+    """Integer codes of ``values``; with ``sort``, in the values' sort order (NA last)."""
+    return pd.factorize(values, sort=sort, use_na_sentinel=False)[0].astype(np.int64)
+
+
+def _ranges(first: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(i, first[i] + j)`` for every ``i`` and ``0 <= j < count[i]``, as two arrays."""
+    count = np.maximum(count, 0)
+    owner = np.repeat(np.arange(len(count)), count)
+    step = np.arange(len(owner)) - np.repeat(np.cumsum(count) - count, count)
+    return owner, first[owner] + step
+
+
+def _unit_members(mentions: pd.DataFrame, entity: np.ndarray, sentences: pd.DataFrame,
+                  level: str, window: int) -> tuple[np.ndarray, np.ndarray, pd.api.extensions.
+                                                    ExtensionArray]:
+    """The actors of every unit of one level, in order of first mention.
+
+    Returns ``(row, unit, unit_idx)``: for each distinct (unit, actor), the position in
+    ``mentions`` of the mention that first names the actor there, an integer code of the
+    unit, and the unit's paragraph, sentence or window index (NA for a document).
+    ``entity`` holds the actors' integer codes, one per mention.
+    """
     ids = mentions["doc_id"].astype(str)
+    doc = _codes(ids)
+    rows = np.arange(len(mentions))
     if level == "document":
-        unit, index = ids, pd.Series(pd.NA, index=mentions.index, dtype="Int64")
-    elif level == "paragraph":
-        index = mentions["paragraph_idx"].astype("Int64")
-        unit = ids + "\x1f" + index.astype(str)
-    elif level == "sentence":
-        index = mentions["sentence_idx"].astype("Int64")
-        unit = ids + "\x1f" + index.astype(str)
+        unit, index = doc, pd.array([pd.NA] * len(doc), dtype="Int64")
+    elif level in ("paragraph", "sentence"):
+        index = mentions[f"{level}_idx"].astype("Int64").array
+        unit = _codes(doc * (len(index) + 1) + _codes(index))
     elif level == "window":
+        # windows k cover tokens [k*stride, k*stride + window)
         stride = max(window // 2, 1)
-        last_window = _last_windows(sentences, window)
-        rows = []
-        for doc_id, start, end, entity in zip(ids, mentions["token_start"].astype(int),
-                                              mentions["token_end"].astype(int),
-                                              mentions["entity_id"], strict=True):
-            # windows k cover tokens [k*stride, k*stride + window)
-            first = max(0, -(-(start - window + 1) // stride))
-            last = min((end - 1) // stride, last_window.get(doc_id, 0))
-            rows.extend((f"{doc_id}\x1f{k}", entity, doc_id, k)
-                        for k in range(first, last + 1))
-        table = pd.DataFrame(rows, columns=["unit", "entity_id", "doc_id", "unit_idx"])
-        return table.drop_duplicates(["unit", "entity_id"]).astype({"unit_idx": "Int64"})
+        start = mentions["token_start"].astype(int).to_numpy()
+        end = mentions["token_end"].astype(int).to_numpy()
+        last_window = pd.Series(_last_windows(sentences, window), dtype="int64").reindex(
+            ids, fill_value=0).to_numpy()
+        first = np.maximum(0, -(-(start - window + 1) // stride))
+        last = np.minimum((end - 1) // stride, last_window)
+        rows, k = _ranges(first, last - first + 1)
+        unit = _codes(doc[rows] * (int(k.max(initial=0)) + 1) + k)
+        index = pd.array(k, dtype="Int64")
     else:
         raise ValueError(f"unknown level {level!r}; choose from {schemas.COMENTION_LEVELS}")
-    return pd.DataFrame({"unit": unit, "entity_id": mentions["entity_id"], "doc_id": ids,
-                         "unit_idx": index}).drop_duplicates(["unit", "entity_id"])
+    key = unit * (int(entity.max(initial=0)) + 1) + entity[rows]
+    keep = np.flatnonzero(~pd.Series(key).duplicated().to_numpy())
+    return rows[keep], unit[keep], index[keep]
 
 
-def _capped(members: pd.DataFrame, max_unit_actors: int | None) -> pd.DataFrame:
-    """Members less the actors of a unit beyond its first ``max_unit_actors``."""
-    if max_unit_actors is None:
-        return members
-    return members[members.groupby("unit", sort=False).cumcount() < max_unit_actors]
+def _first_of_unit(unit: np.ndarray, limit: int | None) -> np.ndarray:
+    """Mask of the members among the first ``limit`` of their unit (order kept)."""
+    if limit is None:
+        return np.ones(len(unit), dtype=bool)
+    order = np.argsort(unit, kind="stable")
+    ranked = unit[order]
+    start = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
+    position = np.arange(len(unit)) - np.repeat(start, np.diff(np.r_[start, len(unit)]))
+    keep = np.empty(len(unit), dtype=bool)
+    keep[order] = position < limit
+    return keep
 
 
 def crowded_units(
@@ -94,13 +117,17 @@ def crowded_units(
     schemas.require(mentions, ["doc_id", "paragraph_idx", "sentence_idx", "token_start",
                                "token_end", "entity_id"], where="crowded_units")
     mentions = mentions[mentions["entity_id"].notna()]
+    entity = _codes(mentions["entity_id"])
+    ids = mentions["doc_id"].astype(str).to_numpy(dtype=object)
     frames = []
     for level in levels:
-        members = _unit_members(mentions, sentences, level, window)
-        sizes = members.groupby(["unit"], sort=False).agg(
-            doc_id=("doc_id", "first"), unit_idx=("unit_idx", "first"),
-            n_actors=("entity_id", "size"))
-        frames.append(sizes[sizes["n_actors"] > max_unit_actors].assign(level=level))
+        rows, unit, index = _unit_members(mentions, entity, sentences, level, window)
+        size = np.bincount(unit, minlength=int(unit.max(initial=-1)) + 1)
+        _, first = np.unique(unit, return_index=True)
+        crowded = first[size[unit[first]] > max_unit_actors]
+        frames.append(pd.DataFrame({
+            "doc_id": ids[rows[crowded]], "unit_idx": index[crowded],
+            "n_actors": size[unit[crowded]], "level": level}))
     if not frames:
         return schemas.empty("crowded_units")
     table = pd.concat(frames, ignore_index=True)
@@ -190,80 +217,189 @@ def _around(text: str, lo: int, hi: int, limit: int) -> str:
     return ("…" if start > 0 else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
-def _evidence(mentions: pd.DataFrame, sentences: pd.DataFrame, pairs: pd.DataFrame,
-              max_unit_actors: int | None = None) -> pd.DataFrame:
+def _within_unit_pairs(unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``(i, j)``, ``i < j``, of every two members of one unit; ``unit`` must be
+    grouped (equal codes adjacent). Pairs come in order of ``i``."""
+    start = np.flatnonzero(np.r_[True, unit[1:] != unit[:-1]]) if len(unit) else np.zeros(
+        0, dtype=np.int64)
+    size = np.diff(np.r_[start, len(unit)])
+    after = np.repeat(start + size, size) - np.arange(len(unit)) - 1
+    return _ranges(np.arange(1, len(unit) + 1), after)
+
+
+def _evidence(mentions: pd.DataFrame, group: np.ndarray, sentences: pd.DataFrame,
+              source: np.ndarray, target: np.ndarray, n_groups: int,
+              max_unit_actors: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One sentence per pair: the first where both occur, else both first sentences joined;
     cut to :data:`EVIDENCE_CHARS` characters around the two mentions. Only the first
     ``max_unit_actors`` actors of a sentence are looked at (a list of 5,000 names would
-    make 12.5 million candidate pairs)."""
+    make 12.5 million candidate pairs).
+
+    ``group`` holds the actor code of each mention (codes sort like the ids), ``source`` <
+    ``target`` the codes of distinct pairs. Returns the evidence document ids and texts (NA
+    where none), aligned with the pairs.
+    """
     has_offsets = {"start_char", "end_char"} <= set(mentions.columns) and \
         "start_char" in sentences.columns
-    if has_offsets:
-        spans = mentions[["doc_id", "sentence_idx", "entity_id", "start_char", "end_char"]]
-    else:
-        spans = mentions[["doc_id", "sentence_idx", "entity_id"]].assign(
-            start_char=pd.NA, end_char=pd.NA)
-    spans = spans.drop_duplicates(["doc_id", "sentence_idx", "entity_id"])  # first mention
-    spans = spans[spans["entity_id"].isin(set(pairs["source"]) | set(pairs["target"]))]
+    n_mentions = len(mentions)
+    doc = _codes(pd.concat([mentions["doc_id"], sentences["doc_id"]], ignore_index=True),
+                 sort=True)
+    sent = _codes(pd.concat([mentions["sentence_idx"], sentences["sentence_idx"]],
+                            ignore_index=True), sort=True)
+    n_sent = int(sent.max(initial=0)) + 1
+    sentence_key = doc * n_sent + sent
+    n_docs = int(doc.max(initial=0)) + 1
+    # spans: first mention of each actor of a pair in each sentence, capped per sentence
+    m_key = _codes(sentence_key[:n_mentions])
+    wanted = np.zeros(n_groups, dtype=bool)
+    wanted[source] = wanted[target] = True
+    keyed = np.flatnonzero(~pd.Series(m_key * n_groups + group).duplicated().to_numpy())
+    keyed = keyed[wanted[group[keyed]]]
     if max_unit_actors is not None:
-        spans = spans[spans.groupby(["doc_id", "sentence_idx"], sort=False).cumcount()
-                      < max_unit_actors]
-    keyed = spans[["doc_id", "sentence_idx", "entity_id"]]
-    unique_sentences = sentences.drop_duplicates(["doc_id", "sentence_idx"])
-    text = dict(zip(zip(unique_sentences["doc_id"], unique_sentences["sentence_idx"],
-                        strict=True), unique_sentences["text"], strict=True))
-    offset = (dict(zip(zip(unique_sentences["doc_id"], unique_sentences["sentence_idx"],
-                           strict=True), unique_sentences["start_char"], strict=True))
-              if has_offsets else {})
-    span_of = {(d, k, e): (a, b) for d, k, e, a, b in spans.itertuples(index=False)}
+        known = (mentions["doc_id"].notna() & mentions["sentence_idx"].notna()).to_numpy()
+        keyed = keyed[known[keyed]]
+        keyed = keyed[_first_of_unit(m_key[keyed], max_unit_actors)]
+    k_doc, k_sent, k_group = doc[keyed], sent[keyed], group[keyed]
+    # the sentence of each span (first row per document and index) and the span within it
+    s_key = sentence_key[n_mentions:]
+    first_rows = np.flatnonzero(~pd.Series(s_key).duplicated().to_numpy())
+    k_row = pd.Index(s_key[first_rows]).get_indexer(sentence_key[keyed])
+    texts = sentences["text"].to_numpy(dtype=object)[first_rows]
+    if has_offsets:
+        a = mentions["start_char"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        b = mentions["end_char"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        base = sentences["start_char"].astype("Float64").to_numpy(
+            dtype=float, na_value=np.nan)[first_rows]
+        k_base = np.where(k_row >= 0, base[k_row], np.nan)
+        rel_a, rel_b = a[keyed] - k_base, b[keyed] - k_base
+        has_span = ~(np.isnan(rel_a) | np.isnan(rel_b))
+    else:
+        rel_a = rel_b = np.zeros(len(keyed))
+        has_span = np.zeros(len(keyed), dtype=bool)
+    doc_values = mentions["doc_id"].to_numpy(dtype=object)[keyed]
 
-    def relative(doc, sentence, entity) -> list[tuple[int, int]]:
-        a, b = span_of.get((doc, sentence, entity), (pd.NA, pd.NA))
-        base = offset.get((doc, sentence))
-        if pd.isna(a) or pd.isna(b) or base is None or pd.isna(base):
-            return []
-        return [(int(a) - int(base), int(b) - int(base))]
+    def spans(rows) -> list[tuple[int, int]]:
+        return [(int(rel_a[r]), int(rel_b[r])) for r in rows if has_span[r]]
 
-    both = keyed.merge(keyed, on=["doc_id", "sentence_idx"], suffixes=("_s", "_t"))
-    both = both[both["entity_id_s"] < both["entity_id_t"]]
-    both = both.sort_values(["entity_id_s", "entity_id_t", "doc_id", "sentence_idx"])
-    both = both.drop_duplicates(["entity_id_s", "entity_id_t"]).rename(
-        columns={"entity_id_s": "source", "entity_id_t": "target"})
-    out = pairs[["source", "target"]].merge(both, on=["source", "target"], how="left")
-    evidence = []
-    for s, t, d, k in zip(out["source"], out["target"], out["doc_id"], out["sentence_idx"],
-                          strict=True):
-        if not isinstance(d, str) or (d, k) not in text:
-            evidence.append(pd.NA)
-            continue
-        evidence.append(evidence_window(text[(d, k)], relative(d, k, s) + relative(d, k, t)))
-    out["evidence_text"] = pd.array(evidence, dtype="string")
-    missing = out["doc_id"].isna()
-    if missing.any():
-        first = keyed.sort_values(["doc_id", "sentence_idx"]).drop_duplicates(
-            ["doc_id", "entity_id"])
-        first_sent = {(d, e): s for d, e, s in zip(first["doc_id"], first["entity_id"],
-                                                   first["sentence_idx"], strict=True)}
-        docs_of = {e: set(ids) for e, ids in first.groupby("entity_id")["doc_id"]}
-        half = (EVIDENCE_CHARS - 3) // 2
-        rows, doc_ids, texts = [], [], []  # collected, then written once (no per-cell .at)
-        for i, s, t in zip(out.index[missing], out.loc[missing, "source"],
-                           out.loc[missing, "target"], strict=True):
-            shared = sorted(docs_of.get(s, set()) & docs_of.get(t, set()))
-            if not shared:
-                continue
-            doc = shared[0]
-            (a, ea), (b, eb) = sorted(((first_sent[(doc, s)], s), (first_sent[(doc, t)], t)))
-            rows.append(i)
-            doc_ids.append(doc)
-            texts.append(
-                f"{evidence_window(text.get((doc, a), ''), relative(doc, a, ea), limit=half)}"
-                f" … {evidence_window(text.get((doc, b), ''), relative(doc, b, eb), limit=half)}")
-        if rows:
-            out.loc[rows, "doc_id"] = doc_ids
-            out.loc[rows, "evidence_text"] = pd.array(texts, dtype="string")
-    return out.rename(columns={"doc_id": "evidence_doc_id"})[
-        ["source", "target", "evidence_doc_id", "evidence_text"]]
+    def text_of(r) -> str | None:
+        return str(texts[k_row[r]]) if k_row[r] >= 0 else None
+
+    # pairs that share a sentence: the first such sentence, by document and index
+    order = np.lexsort((k_sent, k_doc))
+    i, j = _within_unit_pairs((k_doc * n_sent + k_sent)[order])
+    i, j = order[i], order[j]
+    swap = k_group[i] > k_group[j]
+    i, j = np.where(swap, j, i), np.where(swap, i, j)
+    key = k_group[i] * n_groups + k_group[j]
+    first = np.flatnonzero(~pd.Series(key).duplicated().to_numpy())
+    found = pd.Index(key[first]).get_indexer(source * n_groups + target)
+    evidence_doc = np.full(len(source), pd.NA, dtype=object)
+    evidence_text = np.full(len(source), pd.NA, dtype=object)
+    for p in np.flatnonzero(found >= 0):
+        r_s, r_t = i[first[found[p]]], j[first[found[p]]]
+        evidence_doc[p] = d = doc_values[r_s]
+        text = text_of(r_s)
+        if isinstance(d, str) and text is not None:
+            evidence_text[p] = text if len(text) <= EVIDENCE_CHARS else evidence_window(
+                text, spans((r_s, r_t)))
+    # other pairs: the first sentence of each in the first document naming both
+    missing = np.flatnonzero(found < 0)
+    if not len(missing):
+        return evidence_doc, evidence_text
+    firsts = order[~pd.Series(k_doc[order] * n_groups + k_group[order]).duplicated().to_numpy()]
+    incidence = k_group[firsts] * n_docs + k_doc[firsts]
+    by_key = np.argsort(incidence, kind="stable")
+    incidence, firsts = incidence[by_key], firsts[by_key]
+    degree = np.bincount(k_group[firsts], minlength=n_groups)
+    offset = np.cumsum(degree) - degree
+    s, t = source[missing], target[missing]
+    fewer = np.where(degree[s] <= degree[t], s, t)
+    other = np.where(degree[s] <= degree[t], t, s)
+    owner, position = _ranges(offset[fewer], degree[fewer])
+    probe = other[owner] * n_docs + incidence[position] % n_docs
+    hit = _lookup(incidence, probe) >= 0
+    pair, at = np.unique(owner[hit], return_index=True)  # docs ascend: the first is the least
+    shared = incidence[position[hit][at]] % n_docs
+    row_s = firsts[_lookup(incidence, s[pair] * n_docs + shared)]
+    row_t = firsts[_lookup(incidence, t[pair] * n_docs + shared)]
+    s_first = k_sent[row_s] <= k_sent[row_t]
+    left, right = np.where(s_first, row_s, row_t), np.where(s_first, row_t, row_s)
+    half = (EVIDENCE_CHARS - 3) // 2
+    halves = {r: evidence_window(text_of(r) or "", spans((r,)), limit=half)
+              for r in np.unique(np.r_[left, right]).tolist()}
+    evidence_doc[missing[pair]] = doc_values[row_s]
+    evidence_text[missing[pair]] = [f"{halves[x]} … {halves[y]}"
+                                    for x, y in zip(left.tolist(), right.tolist(), strict=True)]
+    return evidence_doc, evidence_text
+
+
+def _lookup(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Positions of ``keys`` in ``sorted_keys``, -1 where absent."""
+    at = np.searchsorted(sorted_keys, keys).clip(max=max(len(sorted_keys) - 1, 0))
+    found = (sorted_keys[at] == keys) if len(sorted_keys) else np.zeros(len(keys), dtype=bool)
+    return np.where(found, at, -1)
+
+
+def _pair_counts(unit: np.ndarray, group: np.ndarray, n_groups: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(source, target, n, units per group)``: units holding both of two groups (source <
+    target), from one (unit, group) row per distinct member, by a sparse product."""
+    n_units = int(unit.max(initial=-1)) + 1
+    members = sparse.csr_array((np.ones(len(unit), dtype=np.int64), (unit, group)),
+                               shape=(n_units, n_groups))
+    together = sparse.triu(members.T.tocsr() @ members, k=1).tocoo()
+    return (together.row.astype(np.int64), together.col.astype(np.int64),
+            together.data.astype(np.int64), np.bincount(group, minlength=n_groups))
+
+
+def _comentions(mentions: pd.DataFrame, entity: np.ndarray, n_entities: int,
+                period: np.ndarray, sentences: pd.DataFrame, n_units: dict[str, np.ndarray],
+                *, levels: tuple[str, ...], window: int, max_unit_actors: int | None
+                ) -> pd.DataFrame | None:
+    """Co-mention rows of all levels and periods at once, with codes for ids and periods.
+
+    Actors are counted per period as groups ``period * n_entities + entity``; a unit lies in
+    one document, so in one period. ``n_units[level][p]`` is the number of units of period
+    ``p``. Returns None when no pair occurs.
+    """
+    group = period * n_entities + entity
+    n_groups = int(period.max(initial=0) + 1) * n_entities
+    parts = []
+    for order, level in enumerate(levels):
+        rows, unit, _ = _unit_members(mentions, group, sentences, level, window)
+        keep = _first_of_unit(unit, max_unit_actors)
+        source, target, n, marginal = _pair_counts(unit[keep], group[rows[keep]], n_groups)
+        parts.append((np.full(len(n), order), source, target, n, marginal[source],
+                      marginal[target], n_units[level][source // n_entities]))
+    level, source, target, n, n_source, n_target, units = (np.concatenate(a) for a in
+                                                            zip(*parts, strict=True))
+    if not len(n):
+        return None
+    pairs, inverse = np.unique(source * n_groups + target, return_inverse=True)
+    evidence_doc, evidence_text = _evidence(mentions, group, sentences, pairs // n_groups,
+                                            pairs % n_groups, n_groups, max_unit_actors)
+    sort = np.lexsort((target, source, -n, level, source // n_entities))
+    weights = association_weights(n, n_source, n_target, units)
+    return pd.DataFrame({
+        "period": source[sort] // n_entities,
+        "level": np.asarray(levels, dtype=object)[level[sort]],
+        "source": source[sort] % n_entities, "target": target[sort] % n_entities,
+        "n": n[sort], "n_source": n_source[sort], "n_target": n_target[sort],
+        "n_units": units[sort], **{k: v[sort] for k, v in weights.items()},
+        "evidence_doc_id": evidence_doc[inverse[sort]],
+        "evidence_text": evidence_text[inverse[sort]],
+    })
+
+
+def _check_inputs(mentions: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataFrame,
+                  window: int, where: str) -> None:
+    schemas.require(mentions, ["doc_id", "paragraph_idx", "sentence_idx", "token_start",
+                               "token_end", "entity_id"], where=where)
+    schemas.require(sentences, ["doc_id", "paragraph_idx", "sentence_idx", "token_end", "text"],
+                    where=where)
+    schemas.require(documents, ["doc_id", "processed"], where=where)
+    if window < 1:
+        raise ValueError("window must be at least 1 token")
 
 
 def comention_table(
@@ -304,48 +440,27 @@ def comention_table(
         most :data:`EVIDENCE_CHARS` characters around the two mentions, mentions' ``start_char``
         and ``end_char`` and sentences' ``start_char`` permitting). Sorted by level (in the order
         given), descending ``n``, then ids. Does not mutate its inputs.
+
+    Notes
+    -----
+    Counts come from one sparse product per level (units × actors, transposed, times
+    itself), so the time grows with the pairs, not with a Python loop over them.
     """
-    schemas.require(mentions, ["doc_id", "paragraph_idx", "sentence_idx", "token_start",
-                               "token_end", "entity_id"], where="comention_table")
-    schemas.require(sentences, ["doc_id", "paragraph_idx", "sentence_idx", "token_end", "text"],
-                    where="comention_table")
-    schemas.require(documents, ["doc_id", "processed"], where="comention_table")
-    if window < 1:
-        raise ValueError("window must be at least 1 token")
-    mentions = mentions[mentions["entity_id"].notna()]
-    frames = []
-    evidence = None
+    _check_inputs(mentions, sentences, documents, window, "comention_table")
     for level in levels:
-        members = _capped(_unit_members(mentions, sentences, level, window), max_unit_actors)
-        if members.empty:
-            continue
-        counts = members.groupby("entity_id")["unit"].nunique()
-        pairs = members.merge(members, on="unit", suffixes=("_s", "_t"))
-        pairs = pairs[pairs["entity_id_s"] < pairs["entity_id_t"]]
-        if pairs.empty:
-            continue
-        table = (pairs.groupby(["entity_id_s", "entity_id_t"]).size().rename("n").reset_index()
-                 .rename(columns={"entity_id_s": "source", "entity_id_t": "target"}))
-        n_units = _n_units(documents, sentences, level, window)
-        table = table.assign(
-            level=level,
-            n_source=table["source"].map(counts).to_numpy(),
-            n_target=table["target"].map(counts).to_numpy(),
-            n_units=n_units,
-        )
-        table = table.assign(**association_weights(table["n"], table["n_source"],
-                                                   table["n_target"], table["n_units"]))
-        frames.append(table)
-    if not frames:
+        if level not in schemas.COMENTION_LEVELS:
+            raise ValueError(f"unknown level {level!r}; choose from {schemas.COMENTION_LEVELS}")
+    mentions = mentions[mentions["entity_id"].notna()]
+    entity, names = pd.factorize(mentions["entity_id"], sort=True)
+    n_units = {level: np.array([_n_units(documents, sentences, level, window)])
+               for level in levels}
+    table = _comentions(mentions, entity.astype(np.int64), max(len(names), 1),
+                        np.zeros(len(mentions), dtype=np.int64), sentences, n_units,
+                        levels=levels, window=window, max_unit_actors=max_unit_actors)
+    if table is None:
         return schemas.empty("comentions")
-    table = pd.concat(frames, ignore_index=True)
-    pairs = table[["source", "target"]].drop_duplicates()
-    evidence = _evidence(mentions, sentences, pairs, max_unit_actors)
-    table = table.merge(evidence, on=["source", "target"], how="left")
-    order = {level: i for i, level in enumerate(levels)}
-    table = table.assign(_order=table["level"].map(order)).sort_values(
-        ["_order", "n", "source", "target"], ascending=[True, False, True, True], kind="stable")
-    return schemas.conform(table, "comentions")
+    return schemas.conform(table.assign(source=names.take(table["source"]),
+                                        target=names.take(table["target"])), "comentions")
 
 
 def comentions_over_time(
@@ -371,25 +486,63 @@ def comentions_over_time(
     DataFrame
         ``period`` (start of the bin) followed by the ``comentions`` columns; unit counts and
         weights are those of the period. Sorted by period, then as :func:`comention_table`.
+        Counts of all periods come from one sparse product per level (an actor in another
+        period is another column). Does not mutate its inputs.
     """
     schemas.require(documents, ["doc_id", "processed", "published_at"],
                     where="comentions_over_time")
+    _check_inputs(mentions, sentences, documents, window, "comentions_over_time")
+    for level in levels:
+        if level not in schemas.COMENTION_LEVELS:
+            raise ValueError(f"unknown level {level!r}; choose from {schemas.COMENTION_LEVELS}")
     dated = documents[documents["published_at"].notna()]
-    periods = dated["published_at"].dt.to_period(_period_alias(freq)).dt.start_time
-    frames = []
-    for period in sorted(periods.unique()):
-        ids = set(dated.loc[periods == period, "doc_id"])
-        part = comention_table(
-            mentions[mentions["doc_id"].isin(ids)], sentences[sentences["doc_id"].isin(ids)],
-            documents[documents["doc_id"].isin(ids)], levels=levels, window=window,
-            max_unit_actors=max_unit_actors)
-        frames.append(part.assign(period=period))
-    columns = ["period", *schemas.columns("comentions")]
-    if not frames:
-        return schemas.empty("comentions").assign(
-            period=pd.Series(dtype="datetime64[ns]"))[columns]
-    out = pd.concat(frames, ignore_index=True)
-    return out.assign(period=out["period"].astype("datetime64[ns]"))[columns]
+    starts = dated["published_at"].dt.to_period(_period_alias(freq)).dt.start_time
+    periods = np.sort(starts.unique())
+    period_of = pd.Series(np.searchsorted(periods, starts.to_numpy()),
+                          index=dated["doc_id"].to_numpy())
+    period_of = period_of[~period_of.index.duplicated()]
+    mentions = mentions[mentions["entity_id"].notna()]
+    m_period = mentions["doc_id"].map(period_of)
+    mentions = mentions[m_period.notna().to_numpy()]
+    s_period = sentences["doc_id"].map(period_of)
+    sentences = sentences[s_period.notna().to_numpy()]
+    s_period = s_period.dropna().to_numpy(dtype=np.int64)
+    d_period = documents["doc_id"].map(period_of)
+    n_periods = len(periods)
+    n_units = {level: _n_units_by_period(documents, d_period, sentences, s_period, level,
+                                         window, n_periods) for level in levels}
+    entity, names = pd.factorize(mentions["entity_id"], sort=True)
+    table = _comentions(mentions, entity.astype(np.int64), max(len(names), 1),
+                        m_period.dropna().to_numpy(dtype=np.int64), sentences, n_units,
+                        levels=levels, window=window, max_unit_actors=max_unit_actors)
+    columns = schemas.columns("comentions_by_period")
+    if table is None:
+        return schemas.empty("comentions_by_period")[columns]
+    return schemas.conform(table.assign(period=periods[table["period"]],
+                                        source=names.take(table["source"]),
+                                        target=names.take(table["target"])),
+                           "comentions_by_period")
+
+
+def _n_units_by_period(documents: pd.DataFrame, d_period: pd.Series, sentences: pd.DataFrame,
+                       s_period: np.ndarray, level: str, window: int,
+                       n_periods: int) -> np.ndarray:
+    """:func:`_n_units` of each period (sentences already limited to dated documents)."""
+    if level == "document":
+        dated = d_period.notna().to_numpy()
+        processed = documents["processed"].fillna(False).astype(bool).to_numpy()[dated]
+        return np.bincount(d_period[dated].to_numpy(dtype=np.int64), weights=processed,
+                           minlength=n_periods).astype(np.int64)
+    if level == "paragraph":
+        first = ~sentences[["doc_id", "paragraph_idx"]].duplicated().to_numpy()
+        return np.bincount(s_period[first], minlength=n_periods)
+    if level == "sentence":
+        return np.bincount(s_period, minlength=n_periods)
+    windows = pd.Series(_last_windows(sentences, window), dtype="int64") + 1
+    doc_period = pd.Series(s_period, index=sentences["doc_id"].astype(str).to_numpy())
+    doc_period = doc_period[~doc_period.index.duplicated()]
+    return np.bincount(doc_period.reindex(windows.index).to_numpy(), weights=windows.to_numpy(),
+                       minlength=n_periods).astype(np.int64)
 
 
 def _period_alias(freq: str) -> str:
