@@ -229,7 +229,8 @@ def _within_unit_pairs(unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _evidence(mentions: pd.DataFrame, group: np.ndarray, sentences: pd.DataFrame,
               source: np.ndarray, target: np.ndarray, n_groups: int,
-              max_unit_actors: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+              max_unit_actors: int | None = None) -> tuple[pd.api.extensions.ExtensionArray,
+                                                           np.ndarray]:
     """One sentence per pair: the first where both occur, else both first sentences joined;
     cut to :data:`EVIDENCE_CHARS` characters around the two mentions. Only the first
     ``max_unit_actors`` actors of a sentence are looked at (a list of 5,000 names would
@@ -239,17 +240,60 @@ def _evidence(mentions: pd.DataFrame, group: np.ndarray, sentences: pd.DataFrame
     ``target`` the codes of distinct pairs. Returns the evidence document ids and texts (NA
     where none), aligned with the pairs.
     """
-    has_offsets = {"start_char", "end_char"} <= set(mentions.columns) and \
-        "start_char" in sentences.columns
+    spans = _spans(mentions, group, sentences, source, target, n_groups, max_unit_actors)
+    doc = np.full(len(source), -1)
+    text = np.full(len(source), pd.NA, dtype=object)
+    # pairs that share a sentence: the first such sentence, by document and index
+    found, r_s, r_t = _first_shared_sentence(spans, source, target, n_groups)
+    doc[found] = spans.doc[r_s]
+    readable = spans.doc_is_str[spans.doc[r_s]] & (spans.row[r_s] >= 0)
+    found, r_s, r_t = found[readable], r_s[readable], r_t[readable]
+    text[found] = spans.text(r_s)
+    for p, a, b in zip(*(x[_lengths(text[found]) > EVIDENCE_CHARS].tolist()
+                         for x in (found, r_s, r_t)), strict=True):
+        text[p] = evidence_window(text[p], spans.spans((a, b)))
+    # other pairs: the first sentence of each in the first document naming both
+    missing = np.flatnonzero(doc < 0)
+    pair, r_s, r_t = _first_shared_document(spans, source[missing], target[missing], n_groups)
+    s_first = spans.sent[r_s] <= spans.sent[r_t]
+    left, right = np.where(s_first, r_s, r_t), np.where(s_first, r_t, r_s)
+    rows, inverse = np.unique(np.r_[left, right], return_inverse=True)
+    halves = _evidence_windows(spans.text(rows, missing=""), spans.lo[rows], spans.hi[rows],
+                               spans.has_span[rows], limit=(EVIDENCE_CHARS - 3) // 2)
+    doc[missing[pair]] = spans.doc[r_s]
+    text[missing[pair]] = halves[inverse[:len(left)]] + " … " + halves[inverse[len(left):]]
+    return spans.doc_ids.array.take(doc, allow_fill=True), text
+
+
+class _Spans:
+    """First mention of actors in sentences (see :func:`_spans`), as parallel arrays."""
+
+    def __init__(self, **arrays) -> None:
+        self.__dict__.update(arrays)
+
+    def text(self, rows: np.ndarray, missing: str | None = None) -> np.ndarray:
+        """Sentence texts of spans ``rows`` as ``str`` (``missing`` where no sentence)."""
+        out = np.full(len(rows), missing, dtype=object)
+        known = self.row[rows] >= 0
+        out[known] = [str(t) for t in self.texts[self.row[rows[known]]]]
+        return out
+
+    def spans(self, rows: tuple[int, ...]) -> list[tuple[int, int]]:
+        """Character spans of ``rows`` within their sentence, where known."""
+        return [(int(self.lo[r]), int(self.hi[r])) for r in rows if self.has_span[r]]
+
+
+def _spans(mentions: pd.DataFrame, group: np.ndarray, sentences: pd.DataFrame,
+           source: np.ndarray, target: np.ndarray, n_groups: int,
+           max_unit_actors: int | None) -> _Spans:
+    """The first mention of each actor of a pair in each sentence (the first
+    ``max_unit_actors`` of a sentence), its document, sentence, sentence row and span."""
     n_mentions = len(mentions)
-    doc = _codes(pd.concat([mentions["doc_id"], sentences["doc_id"]], ignore_index=True),
-                 sort=True)
+    doc, doc_ids = pd.factorize(pd.concat([mentions["doc_id"], sentences["doc_id"]],
+                                          ignore_index=True), sort=True, use_na_sentinel=False)
     sent = _codes(pd.concat([mentions["sentence_idx"], sentences["sentence_idx"]],
                             ignore_index=True), sort=True)
-    n_sent = int(sent.max(initial=0)) + 1
-    sentence_key = doc * n_sent + sent
-    n_docs = int(doc.max(initial=0)) + 1
-    # spans: first mention of each actor of a pair in each sentence, capped per sentence
+    sentence_key = doc.astype(np.int64) * (int(sent.max(initial=0)) + 1) + sent
     m_key = _codes(sentence_key[:n_mentions])
     wanted = np.zeros(n_groups, dtype=bool)
     wanted[source] = wanted[target] = True
@@ -259,78 +303,98 @@ def _evidence(mentions: pd.DataFrame, group: np.ndarray, sentences: pd.DataFrame
         known = (mentions["doc_id"].notna() & mentions["sentence_idx"].notna()).to_numpy()
         keyed = keyed[known[keyed]]
         keyed = keyed[_first_of_unit(m_key[keyed], max_unit_actors)]
-    k_doc, k_sent, k_group = doc[keyed], sent[keyed], group[keyed]
-    # the sentence of each span (first row per document and index) and the span within it
+    # the sentence of each span: the first row of its document and index
     s_key = sentence_key[n_mentions:]
     first_rows = np.flatnonzero(~pd.Series(s_key).duplicated().to_numpy())
-    k_row = pd.Index(s_key[first_rows]).get_indexer(sentence_key[keyed])
-    texts = sentences["text"].to_numpy(dtype=object)[first_rows]
-    if has_offsets:
-        a = mentions["start_char"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-        b = mentions["end_char"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-        base = sentences["start_char"].astype("Float64").to_numpy(
-            dtype=float, na_value=np.nan)[first_rows]
-        k_base = np.where(k_row >= 0, base[k_row], np.nan)
-        rel_a, rel_b = a[keyed] - k_base, b[keyed] - k_base
-        has_span = ~(np.isnan(rel_a) | np.isnan(rel_b))
-    else:
-        rel_a = rel_b = np.zeros(len(keyed))
-        has_span = np.zeros(len(keyed), dtype=bool)
-    doc_values = mentions["doc_id"].to_numpy(dtype=object)[keyed]
+    row = pd.Index(s_key[first_rows]).get_indexer(sentence_key[keyed])
+    lo = hi = np.full(len(keyed), np.nan)
+    if {"start_char", "end_char"} <= set(mentions.columns) and "start_char" in sentences:
+        base = _floats(sentences["start_char"])[first_rows]
+        base = np.where(row >= 0, base[row], np.nan)
+        lo = _floats(mentions["start_char"])[keyed] - base
+        hi = _floats(mentions["end_char"])[keyed] - base
+    return _Spans(
+        doc=doc[keyed], sent=sent[keyed], group=group[keyed], row=row, lo=lo, hi=hi,
+        has_span=~(np.isnan(lo) | np.isnan(hi)), doc_ids=doc_ids,
+        doc_is_str=np.array([isinstance(d, str) for d in doc_ids], dtype=bool),
+        texts=sentences["text"].to_numpy(dtype=object)[first_rows])
 
-    def spans(rows) -> list[tuple[int, int]]:
-        return [(int(rel_a[r]), int(rel_b[r])) for r in rows if has_span[r]]
 
-    def text_of(r) -> str | None:
-        return str(texts[k_row[r]]) if k_row[r] >= 0 else None
+def _floats(values: pd.Series) -> np.ndarray:
+    return values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
 
-    # pairs that share a sentence: the first such sentence, by document and index
-    order = np.lexsort((k_sent, k_doc))
-    i, j = _within_unit_pairs((k_doc * n_sent + k_sent)[order])
+
+def _first_shared_sentence(spans: _Spans, source: np.ndarray, target: np.ndarray,
+                           n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(pair, span_s, span_t)``: the pairs that share a sentence and their spans in the
+    first such sentence (by document, then index)."""
+    order = np.lexsort((spans.sent, spans.doc))
+    i, j = _within_unit_pairs((spans.doc * (int(spans.sent.max(initial=0)) + 1)
+                               + spans.sent)[order])
     i, j = order[i], order[j]
-    swap = k_group[i] > k_group[j]
+    swap = spans.group[i] > spans.group[j]
     i, j = np.where(swap, j, i), np.where(swap, i, j)
-    key = k_group[i] * n_groups + k_group[j]
-    first = np.flatnonzero(~pd.Series(key).duplicated().to_numpy())
-    found = pd.Index(key[first]).get_indexer(source * n_groups + target)
-    evidence_doc = np.full(len(source), pd.NA, dtype=object)
-    evidence_text = np.full(len(source), pd.NA, dtype=object)
-    for p in np.flatnonzero(found >= 0):
-        r_s, r_t = i[first[found[p]]], j[first[found[p]]]
-        evidence_doc[p] = d = doc_values[r_s]
-        text = text_of(r_s)
-        if isinstance(d, str) and text is not None:
-            evidence_text[p] = text if len(text) <= EVIDENCE_CHARS else evidence_window(
-                text, spans((r_s, r_t)))
-    # other pairs: the first sentence of each in the first document naming both
-    missing = np.flatnonzero(found < 0)
-    if not len(missing):
-        return evidence_doc, evidence_text
-    firsts = order[~pd.Series(k_doc[order] * n_groups + k_group[order]).duplicated().to_numpy()]
-    incidence = k_group[firsts] * n_docs + k_doc[firsts]
+    key = spans.group[i] * n_groups + spans.group[j]
+    first = np.flatnonzero(~pd.Series(key).duplicated().to_numpy())  # pairs come in order
+    at = pd.Index(key[first]).get_indexer(source * n_groups + target)
+    pair = np.flatnonzero(at >= 0)
+    return pair, i[first[at[pair]]], j[first[at[pair]]]
+
+
+def _first_shared_document(spans: _Spans, source: np.ndarray, target: np.ndarray,
+                           n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(pair, span_s, span_t)``: the pairs named in one document and their first spans
+    in the first such document."""
+    order = np.lexsort((spans.sent, spans.doc))
+    n_docs = int(spans.doc.max(initial=0)) + 1
+    firsts = order[~pd.Series(spans.doc[order] * n_groups + spans.group[order]).duplicated(
+        ).to_numpy()]
+    incidence = spans.group[firsts] * n_docs + spans.doc[firsts]  # sorted: actor, document
     by_key = np.argsort(incidence, kind="stable")
     incidence, firsts = incidence[by_key], firsts[by_key]
-    degree = np.bincount(k_group[firsts], minlength=n_groups)
+    degree = np.bincount(spans.group[firsts], minlength=n_groups)
     offset = np.cumsum(degree) - degree
-    s, t = source[missing], target[missing]
-    fewer = np.where(degree[s] <= degree[t], s, t)
-    other = np.where(degree[s] <= degree[t], t, s)
+    # look the documents of the rarer actor of each pair up among those of the other
+    fewer = np.where(degree[source] <= degree[target], source, target)
+    other = np.where(degree[source] <= degree[target], target, source)
     owner, position = _ranges(offset[fewer], degree[fewer])
-    probe = other[owner] * n_docs + incidence[position] % n_docs
-    hit = _lookup(incidence, probe) >= 0
-    pair, at = np.unique(owner[hit], return_index=True)  # docs ascend: the first is the least
-    shared = incidence[position[hit][at]] % n_docs
-    row_s = firsts[_lookup(incidence, s[pair] * n_docs + shared)]
-    row_t = firsts[_lookup(incidence, t[pair] * n_docs + shared)]
-    s_first = k_sent[row_s] <= k_sent[row_t]
-    left, right = np.where(s_first, row_s, row_t), np.where(s_first, row_t, row_s)
-    half = (EVIDENCE_CHARS - 3) // 2
-    halves = {r: evidence_window(text_of(r) or "", spans((r,)), limit=half)
-              for r in np.unique(np.r_[left, right]).tolist()}
-    evidence_doc[missing[pair]] = doc_values[row_s]
-    evidence_text[missing[pair]] = [f"{halves[x]} … {halves[y]}"
-                                    for x, y in zip(left.tolist(), right.tolist(), strict=True)]
-    return evidence_doc, evidence_text
+    documents = incidence[position] % n_docs
+    hit = _lookup(incidence, other[owner] * n_docs + documents) >= 0
+    pair, at = np.unique(owner[hit], return_index=True)  # documents ascend: first is least
+    shared = documents[hit][at]
+    return (pair, firsts[_lookup(incidence, source[pair] * n_docs + shared)],
+            firsts[_lookup(incidence, target[pair] * n_docs + shared)])
+
+
+def _lengths(texts: np.ndarray) -> np.ndarray:
+    return np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+
+
+def _evidence_windows(texts: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                      has_span: np.ndarray, *, limit: int) -> np.ndarray:
+    """:func:`evidence_window` of each text around at most one span, at once."""
+    length = _lengths(texts)
+    cut = np.flatnonzero(length > limit)
+    length, has_span = length[cut], has_span[cut]
+    lo = np.where(has_span, lo[cut], 0).astype(np.int64)
+    hi = np.where(has_span, hi[cut], 0).astype(np.int64)
+    # _around, on arrays
+    room = limit - 2
+    lo = np.maximum(lo, 0)
+    hi = np.minimum(length, np.maximum(hi, lo))
+    wide = hi - lo >= room
+    start = np.where(wide, lo, np.maximum(0, lo - (room - (hi - lo)) // 2))
+    end = np.where(wide, lo + room, np.minimum(length, start + room))
+    start = np.where(wide, start, np.maximum(0, end - room))
+    at_start = start == 0
+    end = np.where(at_start, np.minimum(length, limit - 1), end)
+    start = np.where(~at_start & (end == length), np.maximum(0, length - (limit - 1)), start)
+    # without a span: the start of the text
+    start, end = np.where(has_span, start, 0), np.where(has_span, end, limit - 1)
+    out = texts.copy()
+    out[cut] = [("…" if a > 0 else "") + t[a:b] + ("…" if b < n else "") for t, a, b, n in
+                zip(texts[cut], start.tolist(), end.tolist(), length.tolist(), strict=True)]
+    return out
 
 
 def _lookup(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
