@@ -217,16 +217,6 @@ def _around(text: str, lo: int, hi: int, limit: int) -> str:
     return ("…" if start > 0 else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
-def _within_unit_pairs(unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions ``(i, j)``, ``i < j``, of every two members of one unit; ``unit`` must be
-    grouped (equal codes adjacent). Pairs come in order of ``i``."""
-    start = np.flatnonzero(np.r_[True, unit[1:] != unit[:-1]]) if len(unit) else np.zeros(
-        0, dtype=np.int64)
-    size = np.diff(np.r_[start, len(unit)])
-    after = np.repeat(start + size, size) - np.arange(len(unit)) - 1
-    return _ranges(np.arange(1, len(unit) + 1), after)
-
-
 def _evidence(mentions: pd.DataFrame, group: np.ndarray, sentences: pd.DataFrame,
               source: np.ndarray, target: np.ndarray, n_groups: int,
               max_unit_actors: int | None = None) -> tuple[pd.api.extensions.ExtensionArray,
@@ -324,46 +314,68 @@ def _floats(values: pd.Series) -> np.ndarray:
     return values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
 
 
+def _first_together(rows: np.ndarray, unit: np.ndarray, group: np.ndarray,
+                    wanted: pd.Index, n_groups: int, *, batch: int = 2_000_000
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """For each pair key ``source * n_groups + target`` in ``wanted``, the two ``rows`` of
+    the first unit holding both (-1, -1 where none).
+
+    ``rows`` are positions into ``group``, in unit order; ``unit`` (aligned with ``rows``)
+    must be grouped. Pairs are enumerated unit by unit, about ``batch`` at a time, so
+    memory stays bounded however crowded a unit is.
+    """
+    row_s = np.full(len(wanted), -1)
+    row_t = np.full(len(wanted), -1)
+    if not len(rows):
+        return row_s, row_t
+    start = np.flatnonzero(np.r_[True, unit[1:] != unit[:-1]])
+    size = np.diff(np.r_[start, len(unit)])
+    n_pairs = size * (size - 1) // 2
+    chunk = (np.cumsum(n_pairs) - n_pairs) // batch
+    cuts = np.r_[start[np.flatnonzero(np.diff(chunk)) + 1], len(unit)]
+    lo = 0
+    for hi in cuts.tolist():
+        part = unit[lo:hi]
+        first = np.flatnonzero(np.r_[True, part[1:] != part[:-1]])
+        count = np.diff(np.r_[first, len(part)])
+        after = np.repeat(first + count, count) - np.arange(len(part)) - 1
+        i, j = _ranges(np.arange(1, len(part) + 1), after)
+        i, j = rows[lo + i], rows[lo + j]
+        swap = group[i] > group[j]
+        i, j = np.where(swap, j, i), np.where(swap, i, j)
+        at = wanted.get_indexer(group[i] * n_groups + group[j])
+        hit = np.flatnonzero(at >= 0)
+        at, first_hit = np.unique(at[hit], return_index=True)  # units ascend: first wins
+        new = row_s[at] < 0
+        row_s[at[new]] = i[hit[first_hit[new]]]
+        row_t[at[new]] = j[hit[first_hit[new]]]
+        lo = hi
+    return row_s, row_t
+
+
 def _first_shared_sentence(spans: _Spans, source: np.ndarray, target: np.ndarray,
                            n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(pair, span_s, span_t)``: the pairs that share a sentence and their spans in the
     first such sentence (by document, then index)."""
     order = np.lexsort((spans.sent, spans.doc))
-    i, j = _within_unit_pairs((spans.doc * (int(spans.sent.max(initial=0)) + 1)
-                               + spans.sent)[order])
-    i, j = order[i], order[j]
-    swap = spans.group[i] > spans.group[j]
-    i, j = np.where(swap, j, i), np.where(swap, i, j)
-    key = spans.group[i] * n_groups + spans.group[j]
-    first = np.flatnonzero(~pd.Series(key).duplicated().to_numpy())  # pairs come in order
-    at = pd.Index(key[first]).get_indexer(source * n_groups + target)
-    pair = np.flatnonzero(at >= 0)
-    return pair, i[first[at[pair]]], j[first[at[pair]]]
+    unit = (spans.doc * (int(spans.sent.max(initial=0)) + 1) + spans.sent)[order]
+    row_s, row_t = _first_together(order, unit, spans.group,
+                                   pd.Index(source * n_groups + target), n_groups)
+    pair = np.flatnonzero(row_s >= 0)
+    return pair, row_s[pair], row_t[pair]
 
 
 def _first_shared_document(spans: _Spans, source: np.ndarray, target: np.ndarray,
                            n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(pair, span_s, span_t)``: the pairs named in one document and their first spans
-    in the first such document."""
+    """``(pair, span_s, span_t)``: the pairs named in one document and the first span of
+    each in the first such document."""
     order = np.lexsort((spans.sent, spans.doc))
-    n_docs = int(spans.doc.max(initial=0)) + 1
     firsts = order[~pd.Series(spans.doc[order] * n_groups + spans.group[order]).duplicated(
         ).to_numpy()]
-    incidence = spans.group[firsts] * n_docs + spans.doc[firsts]  # sorted: actor, document
-    by_key = np.argsort(incidence, kind="stable")
-    incidence, firsts = incidence[by_key], firsts[by_key]
-    degree = np.bincount(spans.group[firsts], minlength=n_groups)
-    offset = np.cumsum(degree) - degree
-    # look the documents of the rarer actor of each pair up among those of the other
-    fewer = np.where(degree[source] <= degree[target], source, target)
-    other = np.where(degree[source] <= degree[target], target, source)
-    owner, position = _ranges(offset[fewer], degree[fewer])
-    documents = incidence[position] % n_docs
-    hit = _lookup(incidence, other[owner] * n_docs + documents) >= 0
-    pair, at = np.unique(owner[hit], return_index=True)  # documents ascend: first is least
-    shared = documents[hit][at]
-    return (pair, firsts[_lookup(incidence, source[pair] * n_docs + shared)],
-            firsts[_lookup(incidence, target[pair] * n_docs + shared)])
+    row_s, row_t = _first_together(firsts, spans.doc[firsts], spans.group,
+                                   pd.Index(source * n_groups + target), n_groups)
+    pair = np.flatnonzero(row_s >= 0)
+    return pair, row_s[pair], row_t[pair]
 
 
 def _lengths(texts: np.ndarray) -> np.ndarray:
@@ -395,13 +407,6 @@ def _evidence_windows(texts: np.ndarray, lo: np.ndarray, hi: np.ndarray,
     out[cut] = [("…" if a > 0 else "") + t[a:b] + ("…" if b < n else "") for t, a, b, n in
                 zip(texts[cut], start.tolist(), end.tolist(), length.tolist(), strict=True)]
     return out
-
-
-def _lookup(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Positions of ``keys`` in ``sorted_keys``, -1 where absent."""
-    at = np.searchsorted(sorted_keys, keys).clip(max=max(len(sorted_keys) - 1, 0))
-    found = (sorted_keys[at] == keys) if len(sorted_keys) else np.zeros(len(keys), dtype=bool)
-    return np.where(found, at, -1)
 
 
 def _pair_counts(unit: np.ndarray, group: np.ndarray, n_groups: int
