@@ -43,18 +43,24 @@ def _ranges(first: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return owner, first[owner] + step
 
 
-def _unit_members(mentions: pd.DataFrame, entity: np.ndarray, sentences: pd.DataFrame,
-                  level: str, window: int) -> tuple[np.ndarray, np.ndarray, pd.api.extensions.
-                                                    ExtensionArray]:
+def _documents(mentions: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+    """Codes and names (as strings) of the mentions' documents."""
+    doc, names = pd.factorize(mentions["doc_id"].astype(str), use_na_sentinel=False)
+    return doc.astype(np.int64), pd.Index(names)
+
+
+def _unit_members(documents: tuple[np.ndarray, pd.Index], mentions: pd.DataFrame,
+                  entity: np.ndarray, sentences: pd.DataFrame, level: str, window: int
+                  ) -> tuple[np.ndarray, np.ndarray, pd.api.extensions.ExtensionArray]:
     """The actors of every unit of one level, in order of first mention.
 
     Returns ``(row, unit, unit_idx)``: for each distinct (unit, actor), the position in
     ``mentions`` of the mention that first names the actor there, an integer code of the
     unit, and the unit's paragraph, sentence or window index (NA for a document).
-    ``entity`` holds the actors' integer codes, one per mention.
+    ``documents`` comes from :func:`_documents`, ``entity`` holds the actors' integer
+    codes, one per mention.
     """
-    ids = mentions["doc_id"].astype(str)
-    doc = _codes(ids)
+    doc, doc_names = documents
     rows = np.arange(len(mentions))
     if level == "document":
         unit, index = doc, pd.array([pd.NA] * len(doc), dtype="Int64")
@@ -67,7 +73,7 @@ def _unit_members(mentions: pd.DataFrame, entity: np.ndarray, sentences: pd.Data
         start = mentions["token_start"].astype(int).to_numpy()
         end = mentions["token_end"].astype(int).to_numpy()
         last_window = pd.Series(_last_windows(sentences, window), dtype="int64").reindex(
-            ids, fill_value=0).to_numpy()
+            doc_names, fill_value=0).to_numpy()[doc]
         first = np.maximum(0, -(-(start - window + 1) // stride))
         last = np.minimum((end - 1) // stride, last_window)
         rows, k = _ranges(first, last - first + 1)
@@ -118,10 +124,12 @@ def crowded_units(
                                "token_end", "entity_id"], where="crowded_units")
     mentions = mentions[mentions["entity_id"].notna()]
     entity = _codes(mentions["entity_id"])
-    ids = mentions["doc_id"].astype(str).to_numpy(dtype=object)
+    documents = _documents(mentions)
+    ids = documents[1].to_numpy(dtype=object)[documents[0]]
     frames = []
     for level in levels:
-        rows, unit, index = _unit_members(mentions, entity, sentences, level, window)
+        rows, unit, index = _unit_members(documents, mentions, entity, sentences, level,
+                                          window)
         size = np.bincount(unit, minlength=int(unit.max(initial=-1)) + 1)
         _, first = np.unique(unit, return_index=True)
         crowded = first[size[unit[first]] > max_unit_actors]
@@ -252,7 +260,7 @@ def _evidence(mentions: pd.DataFrame, group: np.ndarray, sentences: pd.DataFrame
                                spans.has_span[rows], limit=(EVIDENCE_CHARS - 3) // 2)
     doc[missing[pair]] = spans.doc[r_s]
     text[missing[pair]] = halves[inverse[:len(left)]] + " … " + halves[inverse[len(left):]]
-    return spans.doc_ids.array.take(doc, allow_fill=True), text
+    return _strings(spans.doc_ids).take(doc, allow_fill=True), text
 
 
 class _Spans:
@@ -421,21 +429,25 @@ def _pair_counts(unit: np.ndarray, group: np.ndarray, n_groups: int
             together.data.astype(np.int64), np.bincount(group, minlength=n_groups))
 
 
-def _comentions(mentions: pd.DataFrame, entity: np.ndarray, n_entities: int,
-                period: np.ndarray, sentences: pd.DataFrame, n_units: dict[str, np.ndarray],
-                *, levels: tuple[str, ...], window: int, max_unit_actors: int | None
+def _comentions(mentions: pd.DataFrame, period: np.ndarray, periods: np.ndarray,
+                sentences: pd.DataFrame, n_units: dict[str, np.ndarray], *,
+                levels: tuple[str, ...], window: int, max_unit_actors: int | None
                 ) -> pd.DataFrame | None:
-    """Co-mention rows of all levels and periods at once, with codes for ids and periods.
+    """Co-mention rows of all levels and periods at once: ``period`` (from ``periods`` by
+    each mention's code in ``period``) and the ``comentions`` columns, sorted.
 
     Actors are counted per period as groups ``period * n_entities + entity``; a unit lies in
     one document, so in one period. ``n_units[level][p]`` is the number of units of period
     ``p``. Returns None when no pair occurs.
     """
-    group = period * n_entities + entity
+    entity, names = pd.factorize(mentions["entity_id"], sort=True)  # codes sort like ids
+    n_entities = max(len(names), 1)
+    group = period * n_entities + entity.astype(np.int64)
     n_groups = int(period.max(initial=0) + 1) * n_entities
+    documents = _documents(mentions)
     parts = []
     for order, level in enumerate(levels):
-        rows, unit, _ = _unit_members(mentions, group, sentences, level, window)
+        rows, unit, _ = _unit_members(documents, mentions, group, sentences, level, window)
         keep = _first_of_unit(unit, max_unit_actors)
         source, target, n, marginal = _pair_counts(unit[keep], group[rows[keep]], n_groups)
         parts.append((np.full(len(n), order), source, target, n, marginal[source],
@@ -448,16 +460,25 @@ def _comentions(mentions: pd.DataFrame, entity: np.ndarray, n_entities: int,
     evidence_doc, evidence_text = _evidence(mentions, group, sentences, pairs // n_groups,
                                             pairs % n_groups, n_groups, max_unit_actors)
     sort = np.lexsort((target, source, -n, level, source // n_entities))
-    weights = association_weights(n, n_source, n_target, units)
+    pair = inverse[sort]
+    names = _strings(names)
     return pd.DataFrame({
-        "period": source[sort] // n_entities,
-        "level": np.asarray(levels, dtype=object)[level[sort]],
-        "source": source[sort] % n_entities, "target": target[sort] % n_entities,
+        "period": periods[source[sort] // n_entities],
+        "level": _strings(levels).take(level[sort]),
+        "source": names.take(source[sort] % n_entities),
+        "target": names.take(target[sort] % n_entities),
         "n": n[sort], "n_source": n_source[sort], "n_target": n_target[sort],
-        "n_units": units[sort], **{k: v[sort] for k, v in weights.items()},
-        "evidence_doc_id": evidence_doc[inverse[sort]],
-        "evidence_text": evidence_text[inverse[sort]],
+        "n_units": units[sort],
+        **{k: v[sort] for k, v in association_weights(n, n_source, n_target, units).items()},
+        "evidence_doc_id": evidence_doc.take(pair),
+        "evidence_text": pd.array(evidence_text, dtype="string").take(pair),
     })
+
+
+def _strings(values) -> pd.api.extensions.ExtensionArray:
+    """``values`` as the schemas' string dtype, each converted as :func:`schemas.conform`
+    would."""
+    return pd.Series(values).astype(schemas.S).array
 
 
 def _check_inputs(mentions: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataFrame,
@@ -520,16 +541,14 @@ def comention_table(
         if level not in schemas.COMENTION_LEVELS:
             raise ValueError(f"unknown level {level!r}; choose from {schemas.COMENTION_LEVELS}")
     mentions = mentions[mentions["entity_id"].notna()]
-    entity, names = pd.factorize(mentions["entity_id"], sort=True)
     n_units = {level: np.array([_n_units(documents, sentences, level, window)])
                for level in levels}
-    table = _comentions(mentions, entity.astype(np.int64), max(len(names), 1),
-                        np.zeros(len(mentions), dtype=np.int64), sentences, n_units,
-                        levels=levels, window=window, max_unit_actors=max_unit_actors)
+    table = _comentions(mentions, np.zeros(len(mentions), dtype=np.int64), np.zeros(1),
+                        sentences, n_units, levels=levels, window=window,
+                        max_unit_actors=max_unit_actors)
     if table is None:
         return schemas.empty("comentions")
-    return schemas.conform(table.assign(source=names.take(table["source"]),
-                                        target=names.take(table["target"])), "comentions")
+    return schemas.conform(table, "comentions")
 
 
 def comentions_over_time(
@@ -580,17 +599,12 @@ def comentions_over_time(
     n_periods = len(periods)
     n_units = {level: _n_units_by_period(documents, d_period, sentences, s_period, level,
                                          window, n_periods) for level in levels}
-    entity, names = pd.factorize(mentions["entity_id"], sort=True)
-    table = _comentions(mentions, entity.astype(np.int64), max(len(names), 1),
-                        m_period.dropna().to_numpy(dtype=np.int64), sentences, n_units,
-                        levels=levels, window=window, max_unit_actors=max_unit_actors)
-    columns = schemas.columns("comentions_by_period")
+    table = _comentions(mentions, m_period.dropna().to_numpy(dtype=np.int64), periods,
+                        sentences, n_units, levels=levels, window=window,
+                        max_unit_actors=max_unit_actors)
     if table is None:
-        return schemas.empty("comentions_by_period")[columns]
-    return schemas.conform(table.assign(period=periods[table["period"]],
-                                        source=names.take(table["source"]),
-                                        target=names.take(table["target"])),
-                           "comentions_by_period")
+        return schemas.empty("comentions_by_period")
+    return schemas.conform(table, "comentions_by_period")
 
 
 def _n_units_by_period(documents: pd.DataFrame, d_period: pd.Series, sentences: pd.DataFrame,
