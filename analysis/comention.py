@@ -63,7 +63,9 @@ def _unit_members(documents: tuple[np.ndarray, pd.Index], mentions: pd.DataFrame
     doc, doc_names = documents
     rows = np.arange(len(mentions))
     if level == "document":
-        unit, index = doc, pd.array([pd.NA] * len(doc), dtype="Int64")
+        unit = doc
+        index = pd.arrays.IntegerArray(np.zeros(len(doc), dtype=np.int64),
+                                       np.ones(len(doc), dtype=bool))
     elif level in ("paragraph", "sentence"):
         index = mentions[f"{level}_idx"].astype("Int64").array
         unit = _codes(doc * (len(index) + 1) + _codes(index))
@@ -78,7 +80,7 @@ def _unit_members(documents: tuple[np.ndarray, pd.Index], mentions: pd.DataFrame
         last = np.minimum((end - 1) // stride, last_window)
         rows, k = _ranges(first, last - first + 1)
         unit = _codes(doc[rows] * (int(k.max(initial=0)) + 1) + k)
-        index = pd.array(k, dtype="Int64")
+        index = pd.arrays.IntegerArray(k, np.zeros(len(k), dtype=bool))
     else:
         raise ValueError(f"unknown level {level!r}; choose from {schemas.COMENTION_LEVELS}")
     key = unit * (int(entity.max(initial=0)) + 1) + entity[rows]
@@ -227,8 +229,8 @@ def _around(text: str, lo: int, hi: int, limit: int) -> str:
 
 def _evidence(mentions: pd.DataFrame, group: np.ndarray, sentences: pd.DataFrame,
               source: np.ndarray, target: np.ndarray, n_groups: int,
-              max_unit_actors: int | None = None) -> tuple[pd.api.extensions.ExtensionArray,
-                                                           np.ndarray]:
+              max_unit_actors: int | None = None
+              ) -> tuple[pd.api.extensions.ExtensionArray, pd.api.extensions.ExtensionArray]:
     """One sentence per pair: the first where both occur, else both first sentences joined;
     cut to :data:`EVIDENCE_CHARS` characters around the two mentions. Only the first
     ``max_unit_actors`` actors of a sentence are looked at (a list of 5,000 names would
@@ -240,27 +242,35 @@ def _evidence(mentions: pd.DataFrame, group: np.ndarray, sentences: pd.DataFrame
     """
     spans = _spans(mentions, group, sentences, source, target, n_groups, max_unit_actors)
     doc = np.full(len(source), -1)
-    text = np.full(len(source), pd.NA, dtype=object)
+    text = np.full(len(source), -1)  # position in the pool of texts below
     # pairs that share a sentence: the first such sentence, by document and index
     found, r_s, r_t = _first_shared_sentence(spans, source, target, n_groups)
     doc[found] = spans.doc[r_s]
     readable = spans.doc_is_str[spans.doc[r_s]] & (spans.row[r_s] >= 0)
     found, r_s, r_t = found[readable], r_s[readable], r_t[readable]
-    text[found] = spans.text(r_s)
-    for p, a, b in zip(*(x[_lengths(text[found]) > EVIDENCE_CHARS].tolist()
-                         for x in (found, r_s, r_t)), strict=True):
-        text[p] = evidence_window(text[p], spans.spans((a, b)))
+    rows, text[found] = np.unique(spans.row[r_s], return_inverse=True)
+    sentence_texts = np.array([str(t) for t in spans.texts[rows]], dtype=object)
+    long = np.flatnonzero(_lengths(sentence_texts)[text[found]] > EVIDENCE_CHARS)
+    cut = [evidence_window(sentence_texts[text[p]], spans.spans((a, b))) for p, a, b in
+           zip(found[long].tolist(), r_s[long].tolist(), r_t[long].tolist(), strict=True)]
+    text[found[long]] = len(rows) + np.arange(len(long))
     # other pairs: the first sentence of each in the first document naming both
     missing = np.flatnonzero(doc < 0)
     pair, r_s, r_t = _first_shared_document(spans, source[missing], target[missing], n_groups)
     s_first = spans.sent[r_s] <= spans.sent[r_t]
     left, right = np.where(s_first, r_s, r_t), np.where(s_first, r_t, r_s)
-    rows, inverse = np.unique(np.r_[left, right], return_inverse=True)
-    halves = _evidence_windows(spans.text(rows, missing=""), spans.lo[rows], spans.hi[rows],
-                               spans.has_span[rows], limit=(EVIDENCE_CHARS - 3) // 2)
+    rows, at = np.unique(np.r_[left, right], return_inverse=True)
+    halves = pd.Series(_strings(_evidence_windows(
+        spans.text(rows, missing=""), spans.lo[rows], spans.hi[rows], spans.has_span[rows],
+        limit=(EVIDENCE_CHARS - 3) // 2)))
+    joined = (halves.take(at[:len(left)]).reset_index(drop=True) + " … "
+              + halves.take(at[len(left):]).reset_index(drop=True))
     doc[missing[pair]] = spans.doc[r_s]
-    text[missing[pair]] = halves[inverse[:len(left)]] + " … " + halves[inverse[len(left):]]
-    return _strings(spans.doc_ids).take(doc, allow_fill=True), text
+    text[missing[pair]] = len(sentence_texts) + len(cut) + np.arange(len(pair))
+    pool = pd.concat([pd.Series(_strings(sentence_texts)), pd.Series(_strings(cut)), joined],
+                     ignore_index=True).astype(schemas.S)
+    return (_strings(spans.doc_ids).take(doc, allow_fill=True),
+            pool.array.take(text, allow_fill=True))
 
 
 class _Spans:
@@ -471,7 +481,7 @@ def _comentions(mentions: pd.DataFrame, period: np.ndarray, periods: np.ndarray,
         "n_units": units[sort],
         **{k: v[sort] for k, v in association_weights(n, n_source, n_target, units).items()},
         "evidence_doc_id": evidence_doc.take(pair),
-        "evidence_text": pd.array(evidence_text, dtype="string").take(pair),
+        "evidence_text": evidence_text.take(pair),
     })
 
 
