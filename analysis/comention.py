@@ -230,15 +230,17 @@ def _around(text: str, lo: int, hi: int, limit: int) -> str:
 def _evidence(mentions: pd.DataFrame, group: np.ndarray, sentences: pd.DataFrame,
               source: np.ndarray, target: np.ndarray, n_groups: int,
               max_unit_actors: int | None = None
-              ) -> tuple[pd.api.extensions.ExtensionArray, pd.api.extensions.ExtensionArray]:
+              ) -> tuple[pd.api.extensions.ExtensionArray, np.ndarray,
+                         pd.api.extensions.ExtensionArray, np.ndarray]:
     """One sentence per pair: the first where both occur, else both first sentences joined;
     cut to :data:`EVIDENCE_CHARS` characters around the two mentions. Only the first
     ``max_unit_actors`` actors of a sentence are looked at (a list of 5,000 names would
     make 12.5 million candidate pairs).
 
     ``group`` holds the actor code of each mention (codes sort like the ids), ``source`` <
-    ``target`` the codes of distinct pairs. Returns the evidence document ids and texts (NA
-    where none), aligned with the pairs.
+    ``target`` the codes of distinct pairs. Returns ``(doc_ids, doc, texts, text)``: the
+    evidence document of pair ``p`` is ``doc_ids[doc[p]]``, its text ``texts[text[p]]``
+    (NA where -1).
     """
     spans = _spans(mentions, group, sentences, source, target, n_groups, max_unit_actors)
     doc = np.full(len(source), -1)
@@ -248,7 +250,8 @@ def _evidence(mentions: pd.DataFrame, group: np.ndarray, sentences: pd.DataFrame
     doc[found] = spans.doc[r_s]
     readable = spans.doc_is_str[spans.doc[r_s]] & (spans.row[r_s] >= 0)
     found, r_s, r_t = found[readable], r_s[readable], r_t[readable]
-    rows, text[found] = np.unique(spans.row[r_s], return_inverse=True)
+    rows, at = np.unique(spans.row[r_s], return_inverse=True)
+    text[found] = at
     sentence_texts = np.array([str(t) for t in spans.texts[rows]], dtype=object)
     long = np.flatnonzero(_lengths(sentence_texts)[text[found]] > EVIDENCE_CHARS)
     cut = [evidence_window(sentence_texts[text[p]], spans.spans((a, b))) for p, a, b in
@@ -269,8 +272,7 @@ def _evidence(mentions: pd.DataFrame, group: np.ndarray, sentences: pd.DataFrame
     text[missing[pair]] = len(sentence_texts) + len(cut) + np.arange(len(pair))
     pool = pd.concat([pd.Series(_strings(sentence_texts)), pd.Series(_strings(cut)), joined],
                      ignore_index=True).astype(schemas.S)
-    return (_strings(spans.doc_ids).take(doc, allow_fill=True),
-            pool.array.take(text, allow_fill=True))
+    return _strings(spans.doc_ids), doc, pool.array, text
 
 
 class _Spans:
@@ -467,8 +469,8 @@ def _comentions(mentions: pd.DataFrame, period: np.ndarray, periods: np.ndarray,
     if not len(n):
         return None
     pairs, inverse = np.unique(source * n_groups + target, return_inverse=True)
-    evidence_doc, evidence_text = _evidence(mentions, group, sentences, pairs // n_groups,
-                                            pairs % n_groups, n_groups, max_unit_actors)
+    doc_ids, doc, texts, text = _evidence(mentions, group, sentences, pairs // n_groups,
+                                          pairs % n_groups, n_groups, max_unit_actors)
     sort = np.lexsort((target, source, -n, level, source // n_entities))
     pair = inverse[sort]
     names = _strings(names)
@@ -480,8 +482,8 @@ def _comentions(mentions: pd.DataFrame, period: np.ndarray, periods: np.ndarray,
         "n": n[sort], "n_source": n_source[sort], "n_target": n_target[sort],
         "n_units": units[sort],
         **{k: v[sort] for k, v in association_weights(n, n_source, n_target, units).items()},
-        "evidence_doc_id": evidence_doc.take(pair),
-        "evidence_text": evidence_text.take(pair),
+        "evidence_doc_id": doc_ids.take(doc[pair], allow_fill=True),
+        "evidence_text": texts.take(text[pair], allow_fill=True),
     })
 
 
