@@ -448,14 +448,16 @@ def _comentions(mentions: pd.DataFrame, period: np.ndarray, periods: np.ndarray,
     """Co-mention rows of all levels and periods at once: ``period`` (from ``periods`` by
     each mention's code in ``period``) and the ``comentions`` columns, sorted.
 
-    Actors are counted per period as groups ``period * n_entities + entity``; a unit lies in
-    one document, so in one period. ``n_units[level][p]`` is the number of units of period
-    ``p``. Returns None when no pair occurs.
+    Actors are counted per period: each (period, actor) that occurs is a group, and group
+    codes sort like (period, actor id); a unit lies in one document, so in one period.
+    ``n_units[level][p]`` is the number of units of period ``p``. Returns None when no pair
+    occurs.
     """
     entity, names = pd.factorize(mentions["entity_id"], sort=True)  # codes sort like ids
     n_entities = max(len(names), 1)
-    group = period * n_entities + entity.astype(np.int64)
-    n_groups = int(period.max(initial=0) + 1) * n_entities
+    groups, group = np.unique(period * n_entities + entity, return_inverse=True)
+    group_period, group_entity = groups // n_entities, groups % n_entities
+    n_groups = len(groups)
     documents = _documents(mentions)
     parts = []
     for order, level in enumerate(levels):
@@ -463,7 +465,7 @@ def _comentions(mentions: pd.DataFrame, period: np.ndarray, periods: np.ndarray,
         keep = _first_of_unit(unit, max_unit_actors)
         source, target, n, marginal = _pair_counts(unit[keep], group[rows[keep]], n_groups)
         parts.append((np.full(len(n), order), source, target, n, marginal[source],
-                      marginal[target], n_units[level][source // n_entities]))
+                      marginal[target], n_units[level][group_period[source]]))
     level, source, target, n, n_source, n_target, units = (np.concatenate(a) for a in
                                                             zip(*parts, strict=True))
     if not len(n):
@@ -471,14 +473,14 @@ def _comentions(mentions: pd.DataFrame, period: np.ndarray, periods: np.ndarray,
     pairs, inverse = np.unique(source * n_groups + target, return_inverse=True)
     doc_ids, doc, texts, text = _evidence(mentions, group, sentences, pairs // n_groups,
                                           pairs % n_groups, n_groups, max_unit_actors)
-    sort = np.lexsort((target, source, -n, level, source // n_entities))
+    sort = np.lexsort((target, source, -n, level, group_period[source]))
     pair = inverse[sort]
     names = _strings(names)
     return pd.DataFrame({
-        "period": periods[source[sort] // n_entities],
+        "period": periods[group_period[source[sort]]],
         "level": _strings(levels).take(level[sort]),
-        "source": names.take(source[sort] % n_entities),
-        "target": names.take(target[sort] % n_entities),
+        "source": names.take(group_entity[source[sort]]),
+        "target": names.take(group_entity[target[sort]]),
         "n": n[sort], "n_source": n_source[sort], "n_target": n_target[sort],
         "n_units": units[sort],
         **{k: v[sort] for k, v in association_weights(n, n_source, n_target, units).items()},
