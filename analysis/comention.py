@@ -263,16 +263,14 @@ def _evidence(mentions: pd.DataFrame, group: np.ndarray, sentences: pd.DataFrame
     s_first = spans.sent[r_s] <= spans.sent[r_t]
     left, right = np.where(s_first, r_s, r_t), np.where(s_first, r_t, r_s)
     rows, at = np.unique(np.r_[left, right], return_inverse=True)
-    halves = pd.Series(_strings(_evidence_windows(
-        spans.text(rows, missing=""), spans.lo[rows], spans.hi[rows], spans.has_span[rows],
-        limit=(EVIDENCE_CHARS - 3) // 2)))
-    joined = (halves.take(at[:len(left)]).reset_index(drop=True) + " … "
-              + halves.take(at[len(left):]).reset_index(drop=True))
+    halves = _evidence_windows(spans.text(rows, missing=""), spans.lo[rows], spans.hi[rows],
+                               spans.has_span[rows], limit=(EVIDENCE_CHARS - 3) // 2)
+    joined = halves[at[:len(left)]] + " … " + halves[at[len(left):]]
     doc[missing[pair]] = spans.doc[r_s]
     text[missing[pair]] = len(sentence_texts) + len(cut) + np.arange(len(pair))
-    pool = pd.concat([pd.Series(_strings(sentence_texts)), pd.Series(_strings(cut)), joined],
-                     ignore_index=True).astype(schemas.S)
-    return _strings(spans.doc_ids), doc, pool.array, text
+    # one string array (a single chunk: taking from it is fast)
+    pool = _strings(np.concatenate([sentence_texts, np.array(cut, dtype=object), joined]))
+    return _strings(spans.doc_ids), doc, pool, text
 
 
 class _Spans:
@@ -470,10 +468,14 @@ def _comentions(mentions: pd.DataFrame, period: np.ndarray, periods: np.ndarray,
                                                             zip(*parts, strict=True))
     if not len(n):
         return None
-    pairs, inverse = np.unique(source * n_groups + target, return_inverse=True)
+    key = source * n_groups + target
+    inverse, pairs = pd.factorize(key)
     doc_ids, doc, texts, text = _evidence(mentions, group, sentences, pairs // n_groups,
                                           pairs % n_groups, n_groups, max_unit_actors)
-    sort = np.lexsort((target, source, -n, level, group_period[source]))
+    # by period, level, descending n, then ids (group codes sort like ids)
+    sort = np.argsort(key, kind="stable")
+    first = (group_period[source] * len(levels) + level) * (n.max() + 1) + n.max() - n
+    sort = sort[np.argsort(first[sort], kind="stable")]
     pair = inverse[sort]
     names = _strings(names)
     return pd.DataFrame({
