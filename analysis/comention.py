@@ -43,6 +43,13 @@ def _ranges(first: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return owner, first[owner] + step
 
 
+def _compact(key: np.ndarray) -> np.ndarray:
+    """Non-negative ``key`` as unit codes: itself when its range is small, else codes."""
+    if key.max(initial=0) <= 4 * len(key) + 1024:
+        return key
+    return _codes(key)
+
+
 def _documents(mentions: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
     """Codes and names (as strings) of the mentions' documents."""
     doc, names = pd.factorize(mentions["doc_id"].astype(str), use_na_sentinel=False)
@@ -68,7 +75,8 @@ def _unit_members(documents: tuple[np.ndarray, pd.Index], mentions: pd.DataFrame
                                        np.ones(len(doc), dtype=bool))
     elif level in ("paragraph", "sentence"):
         index = mentions[f"{level}_idx"].astype("Int64").array
-        unit = _codes(doc * (len(index) + 1) + _codes(index))
+        code = _codes(index)
+        unit = _compact(doc * (int(code.max(initial=0)) + 1) + code)
     elif level == "window":
         # windows k cover tokens [k*stride, k*stride + window)
         stride = max(window // 2, 1)
@@ -79,7 +87,7 @@ def _unit_members(documents: tuple[np.ndarray, pd.Index], mentions: pd.DataFrame
         first = np.maximum(0, -(-(start - window + 1) // stride))
         last = np.minimum((end - 1) // stride, last_window)
         rows, k = _ranges(first, last - first + 1)
-        unit = _codes(doc[rows] * (int(k.max(initial=0)) + 1) + k)
+        unit = _compact(doc[rows] * (int(k.max(initial=0)) + 1) + k)
         index = pd.arrays.IntegerArray(k, np.zeros(len(k), dtype=bool))
     else:
         raise ValueError(f"unknown level {level!r}; choose from {schemas.COMENTION_LEVELS}")
@@ -497,6 +505,14 @@ def _strings(values) -> pd.api.extensions.ExtensionArray:
     return pd.Series(values).astype(schemas.S).array
 
 
+def _linked(mentions: pd.DataFrame) -> pd.DataFrame:
+    """The mentions with an actor, only the columns co-mentions read."""
+    columns = ["doc_id", "paragraph_idx", "sentence_idx", "token_start", "token_end",
+               "entity_id", *(c for c in ("start_char", "end_char") if c in mentions)]
+    mentions = mentions[columns]
+    return mentions[mentions["entity_id"].notna()]
+
+
 def _check_inputs(mentions: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataFrame,
                   window: int, where: str) -> None:
     schemas.require(mentions, ["doc_id", "paragraph_idx", "sentence_idx", "token_start",
@@ -556,7 +572,7 @@ def comention_table(
     for level in levels:
         if level not in schemas.COMENTION_LEVELS:
             raise ValueError(f"unknown level {level!r}; choose from {schemas.COMENTION_LEVELS}")
-    mentions = mentions[mentions["entity_id"].notna()]
+    mentions = _linked(mentions)
     n_units = {level: np.array([_n_units(documents, sentences, level, window)])
                for level in levels}
     table = _comentions(mentions, np.zeros(len(mentions), dtype=np.int64), np.zeros(1),
@@ -605,7 +621,7 @@ def comentions_over_time(
     period_of = pd.Series(np.searchsorted(periods, starts.to_numpy()),
                           index=dated["doc_id"].to_numpy())
     period_of = period_of[~period_of.index.duplicated()]
-    mentions = mentions[mentions["entity_id"].notna()]
+    mentions = _linked(mentions)
     m_period = mentions["doc_id"].map(period_of)
     mentions = mentions[m_period.notna().to_numpy()]
     s_period = sentences["doc_id"].map(period_of)
