@@ -449,8 +449,8 @@ def _pair_counts(unit: np.ndarray, group: np.ndarray, n_groups: int
 
 def _comentions(mentions: pd.DataFrame, period: np.ndarray, periods: np.ndarray,
                 sentences: pd.DataFrame, n_units: dict[str, np.ndarray], *,
-                levels: tuple[str, ...], window: int, max_unit_actors: int | None
-                ) -> pd.DataFrame | None:
+                levels: tuple[str, ...], window: int, max_unit_actors: int | None,
+                evidence: bool) -> pd.DataFrame | None:
     """Co-mention rows of all levels and periods at once: ``period`` (from ``periods`` by
     each mention's code in ``period``) and the ``comentions`` columns, sorted.
 
@@ -478,8 +478,12 @@ def _comentions(mentions: pd.DataFrame, period: np.ndarray, periods: np.ndarray,
         return None
     key = source * n_groups + target
     inverse, pairs = pd.factorize(key)
-    doc_ids, doc, texts, text = _evidence(mentions, group, sentences, pairs // n_groups,
-                                          pairs % n_groups, n_groups, max_unit_actors)
+    if evidence:
+        doc_ids, doc, texts, text = _evidence(mentions, group, sentences, pairs // n_groups,
+                                              pairs % n_groups, n_groups, max_unit_actors)
+    else:
+        doc_ids = texts = _strings([])
+        doc = text = np.full(len(pairs), -1)
     # by period, level, descending n, then ids (group codes sort like ids)
     sort = np.argsort(key, kind="stable")
     first = (group_period[source] * len(levels) + level) * (n.max() + 1) + n.max() - n
@@ -532,6 +536,7 @@ def comention_table(
     levels: tuple[str, ...] = schemas.COMENTION_LEVELS,
     window: int = DEFAULT_WINDOW,
     max_unit_actors: int | None = DEFAULT_MAX_UNIT_ACTORS,
+    evidence: bool = True,
 ) -> pd.DataFrame:
     """Count co-mentions of actors at each level and weigh them.
 
@@ -552,6 +557,9 @@ def comention_table(
     max_unit_actors
         A unit naming more distinct actors counts only its first ``max_unit_actors`` (in
         order of first mention; see :func:`crowded_units`); ``None`` for no cap.
+    evidence
+        Find an evidence sentence for each pair (about half the time on a large corpus);
+        with ``False`` the two evidence columns are left NA.
 
     Returns
     -------
@@ -577,7 +585,7 @@ def comention_table(
                for level in levels}
     table = _comentions(mentions, np.zeros(len(mentions), dtype=np.int64), np.zeros(1),
                         sentences, n_units, levels=levels, window=window,
-                        max_unit_actors=max_unit_actors)
+                        max_unit_actors=max_unit_actors, evidence=evidence)
     if table is None:
         return schemas.empty("comentions")
     return schemas.conform(table, "comentions")
@@ -592,6 +600,7 @@ def comentions_over_time(
     levels: tuple[str, ...] = ("document", "sentence"),
     window: int = DEFAULT_WINDOW,
     max_unit_actors: int | None = DEFAULT_MAX_UNIT_ACTORS,
+    evidence: bool = True,
 ) -> pd.DataFrame:
     """:func:`comention_table` computed within each calendar period.
 
@@ -600,6 +609,8 @@ def comentions_over_time(
     freq
         pandas offset alias of the calendar bins: ``"D"``, ``"W-MON"``, ``"MS"`` (month),
         ``"QS"``, ``"YS"``. Documents without a date are left out (they have no period).
+    levels, window, max_unit_actors, evidence
+        As for :func:`comention_table`.
 
     Returns
     -------
@@ -633,7 +644,7 @@ def comentions_over_time(
                                          window, n_periods) for level in levels}
     table = _comentions(mentions, m_period.dropna().to_numpy(dtype=np.int64), periods,
                         sentences, n_units, levels=levels, window=window,
-                        max_unit_actors=max_unit_actors)
+                        max_unit_actors=max_unit_actors, evidence=evidence)
     if table is None:
         return schemas.empty("comentions_by_period")
     return schemas.conform(table, "comentions_by_period")
