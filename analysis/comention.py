@@ -57,15 +57,16 @@ def _documents(mentions: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
 
 
 def _unit_members(documents: tuple[np.ndarray, pd.Index], mentions: pd.DataFrame,
-                  entity: np.ndarray, sentences: pd.DataFrame, level: str, window: int
+                  entity: np.ndarray, sentences: pd.DataFrame, level: str, window: int, *,
+                  distinct: bool = True
                   ) -> tuple[np.ndarray, np.ndarray, pd.api.extensions.ExtensionArray]:
     """The actors of every unit of one level, in order of first mention.
 
     Returns ``(row, unit, unit_idx)``: for each distinct (unit, actor), the position in
     ``mentions`` of the mention that first names the actor there, an integer code of the
-    unit, and the unit's paragraph, sentence or window index (NA for a document).
-    ``documents`` comes from :func:`_documents`, ``entity`` holds the actors' integer
-    codes, one per mention.
+    unit, and the unit's paragraph, sentence or window index (NA for a document); without
+    ``distinct``, one row per mention and unit. ``documents`` comes from
+    :func:`_documents`, ``entity`` holds the actors' integer codes, one per mention.
     """
     doc, doc_names = documents
     rows = np.arange(len(mentions))
@@ -91,9 +92,31 @@ def _unit_members(documents: tuple[np.ndarray, pd.Index], mentions: pd.DataFrame
         index = pd.arrays.IntegerArray(k, np.zeros(len(k), dtype=bool))
     else:
         raise ValueError(f"unknown level {level!r}; choose from {schemas.COMENTION_LEVELS}")
-    key = unit * (int(entity.max(initial=0)) + 1) + entity[rows]
-    keep = np.flatnonzero(~pd.Series(key).duplicated().to_numpy())
+    if not distinct:
+        return rows, unit, index
+    keep = np.flatnonzero(_first_in_unit(unit, entity[rows]))
     return rows[keep], unit[keep], index[keep]
+
+
+def _first_in_unit(unit: np.ndarray, entity: np.ndarray) -> np.ndarray:
+    """Mask of the first row of each (unit, actor)."""
+    return ~pd.Series(unit * (int(entity.max(initial=0)) + 1) + entity).duplicated().to_numpy()
+
+
+def _capped(unit: np.ndarray, entity: np.ndarray, limit: int | None) -> np.ndarray:
+    """Mask of the mention rows of the first ``limit`` actors of their unit (order kept).
+
+    Only units with more than ``limit`` rows can hold more than ``limit`` actors; only
+    their rows are told apart by actor.
+    """
+    if limit is None:
+        return np.ones(len(unit), dtype=bool)
+    crowded = np.bincount(unit)[unit] > limit
+    rows = np.flatnonzero(crowded)
+    rows = rows[_first_in_unit(unit[rows], entity[rows])]
+    keep = ~crowded
+    keep[rows[_first_of_unit(unit[rows], limit)]] = True
+    return keep
 
 
 def _first_of_unit(unit: np.ndarray, limit: int | None) -> np.ndarray:
@@ -438,13 +461,15 @@ def _evidence_windows(texts: np.ndarray, lo: np.ndarray, hi: np.ndarray,
 def _pair_counts(unit: np.ndarray, group: np.ndarray, n_groups: int
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``(source, target, n, units per group)``: units holding both of two groups (source <
-    target), from one (unit, group) row per distinct member, by a sparse product."""
+    target), from (unit, group) rows (repeats allowed), by a sparse product."""
     n_units = int(unit.max(initial=-1)) + 1
     members = sparse.csr_array((np.ones(len(unit), dtype=np.int64), (unit, group)),
                                shape=(n_units, n_groups))
+    members.sum_duplicates()
+    members.data[:] = 1  # a unit holds an actor or not
     together = sparse.triu(members.T.tocsr() @ members, k=1).tocoo()
     return (together.row.astype(np.int64), together.col.astype(np.int64),
-            together.data.astype(np.int64), np.bincount(group, minlength=n_groups))
+            together.data.astype(np.int64), np.bincount(members.indices, minlength=n_groups))
 
 
 def _comentions(mentions: pd.DataFrame, period: np.ndarray, periods: np.ndarray,
@@ -467,8 +492,9 @@ def _comentions(mentions: pd.DataFrame, period: np.ndarray, periods: np.ndarray,
     documents = _documents(mentions)
     parts = []
     for order, level in enumerate(levels):
-        rows, unit, _ = _unit_members(documents, mentions, group, sentences, level, window)
-        keep = _first_of_unit(unit, max_unit_actors)
+        rows, unit, _ = _unit_members(documents, mentions, group, sentences, level, window,
+                                      distinct=False)
+        keep = _capped(unit, group[rows], max_unit_actors)
         source, target, n, marginal = _pair_counts(unit[keep], group[rows[keep]], n_groups)
         parts.append((np.full(len(n), order), source, target, n, marginal[source],
                       marginal[target], n_units[level][group_period[source]]))
