@@ -83,7 +83,7 @@ def _unit_members(documents: tuple[np.ndarray, pd.Index], mentions: pd.DataFrame
         stride = max(window // 2, 1)
         start = mentions["token_start"].astype(int).to_numpy()
         end = mentions["token_end"].astype(int).to_numpy()
-        last_window = pd.Series(_last_windows(sentences, window), dtype="int64").reindex(
+        last_window = _last_windows(sentences, window).reindex(
             doc_names, fill_value=0).to_numpy()[doc]
         first = np.maximum(0, -(-(start - window + 1) // stride))
         last = np.minimum((end - 1) // stride, last_window)
@@ -185,14 +185,15 @@ def _n_units(documents: pd.DataFrame, sentences: pd.DataFrame, level: str, windo
         return len(sentences[["doc_id", "paragraph_idx"]].drop_duplicates())
     if level == "sentence":
         return len(sentences)
-    return int(sum(k + 1 for k in _last_windows(sentences, window).values()))
+    return int((_last_windows(sentences, window) + 1).sum())
 
 
-def _last_windows(sentences: pd.DataFrame, window: int) -> dict[str, int]:
-    """Index of the last token window of each document."""
+def _last_windows(sentences: pd.DataFrame, window: int) -> pd.Series:
+    """Index of the last token window of each document (indexed by ``str(doc_id)``)."""
     stride = max(window // 2, 1)
     n_tokens = sentences.groupby("doc_id")["token_end"].max()
-    return {str(d): max(0, -(-(int(n) - window) // stride)) for d, n in n_tokens.items()}
+    last = np.maximum(0, -(-(n_tokens.to_numpy(dtype=np.int64) - window) // stride))
+    return pd.Series(last, index=n_tokens.index.astype(str), dtype=np.int64)
 
 
 def association_weights(n: np.ndarray, n_s: np.ndarray, n_t: np.ndarray,
@@ -690,7 +691,7 @@ def _n_units_by_period(documents: pd.DataFrame, d_period: pd.Series, sentences: 
         return np.bincount(s_period[first], minlength=n_periods)
     if level == "sentence":
         return np.bincount(s_period, minlength=n_periods)
-    windows = pd.Series(_last_windows(sentences, window), dtype="int64") + 1
+    windows = _last_windows(sentences, window) + 1
     doc_period = pd.Series(s_period, index=sentences["doc_id"].astype(str).to_numpy())
     doc_period = doc_period[~doc_period.index.duplicated()]
     return np.bincount(doc_period.reindex(windows.index).to_numpy(), weights=windows.to_numpy(),
