@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import sparse
 
 from analysis import schemas
@@ -297,12 +299,16 @@ def _evidence(mentions: pd.DataFrame, group: np.ndarray, sentences: pd.DataFrame
     rows, at = np.unique(np.r_[left, right], return_inverse=True)
     halves = _evidence_windows(spans.text(rows, missing=""), spans.lo[rows], spans.hi[rows],
                                spans.has_span[rows], limit=(EVIDENCE_CHARS - 3) // 2)
-    joined = halves[at[:len(left)]] + " … " + halves[at[len(left):]]
+    halves = pa.array(halves, type=pa.large_string())
+    joined = pc.binary_join_element_wise(halves.take(at[:len(left)]),
+                                         halves.take(at[len(left):]),
+                                         pa.scalar(" … ", type=pa.large_string()))
     doc[missing[pair]] = spans.doc[r_s]
     text[missing[pair]] = len(sentence_texts) + len(cut) + np.arange(len(pair))
-    # one string array (a single chunk: taking from it is fast)
-    pool = _strings(np.concatenate([sentence_texts, np.array(cut, dtype=object), joined]))
-    return _strings(spans.doc_ids), doc, pool, text
+    # one string array in one piece (taking from it is fast), joined without Python strings
+    pool = pa.concat_arrays([pa.array(sentence_texts, type=pa.large_string()),
+                             pa.array(cut, type=pa.large_string()), joined])
+    return _strings(spans.doc_ids), doc, _strings(pd.arrays.ArrowStringArray(pool)), text
 
 
 class _Spans:
