@@ -17,6 +17,8 @@ the 2×2 contingency table (Dunning 1993).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -311,11 +313,20 @@ def _evidence(mentions: pd.DataFrame, group: np.ndarray, sentences: pd.DataFrame
     return _strings(spans.doc_ids), doc, _strings(pd.arrays.ArrowStringArray(pool)), text
 
 
+@dataclass(frozen=True)
 class _Spans:
     """First mention of actors in sentences (see :func:`_spans`), as parallel arrays."""
 
-    def __init__(self, **arrays) -> None:
-        self.__dict__.update(arrays)
+    doc: np.ndarray  # document code (codes sort like the ids)
+    sent: np.ndarray  # sentence index code (codes sort like the indices)
+    group: np.ndarray  # actor (group) code
+    row: np.ndarray  # position in ``texts``, -1 when the sentence is missing
+    lo: np.ndarray  # span start within the sentence (NaN when unknown)
+    hi: np.ndarray
+    has_span: np.ndarray
+    doc_ids: pd.Index  # document ids by code
+    doc_is_str: np.ndarray  # by document code
+    texts: np.ndarray  # sentence texts (first row of each document and index)
 
     def text(self, rows: np.ndarray, missing: str | None = None) -> np.ndarray:
         """Sentence texts of spans ``rows`` as ``str`` (``missing`` where no sentence)."""
