@@ -516,10 +516,10 @@ def _comentions(mentions: pd.DataFrame, period: np.ndarray, periods: np.ndarray,
         source, target, n, marginal = _pair_counts(unit[keep], group[rows[keep]], n_groups)
         parts.append((np.full(len(n), order), source, target, n, marginal[source],
                       marginal[target], n_units[level][group_period[source]]))
+    if not sum(len(part[0]) for part in parts):
+        return None
     level, source, target, n, n_source, n_target, units = (np.concatenate(a) for a in
                                                             zip(*parts, strict=True))
-    if not len(n):
-        return None
     key = source * n_groups + target
     inverse, pairs = pd.factorize(key)
     if evidence:

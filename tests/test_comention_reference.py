@@ -131,3 +131,19 @@ def test_over_time_equals_one_table_per_period(freq, cap):
     expected = expected.assign(period=expected["period"].astype("datetime64[ns]"))[
         schemas.columns("comentions_by_period")]
     pd.testing.assert_frame_equal(out, expected, check_exact=True)
+
+
+def test_without_evidence_only_the_evidence_columns_differ():
+    mentions, sentences, documents = _tables(4)
+    full = comention_table(mentions, sentences, documents, window=4)
+    bare = comention_table(mentions, sentences, documents, window=4, evidence=False)
+    evidence = ["evidence_doc_id", "evidence_text"]
+    pd.testing.assert_frame_equal(bare.drop(columns=evidence), full.drop(columns=evidence))
+    assert bare[evidence].isna().all().all()
+    assert list(bare.dtypes) == list(full.dtypes)
+
+
+def test_no_levels_gives_empty_tables():
+    tables = _tables(6)
+    assert comention_table(*tables, levels=()).equals(schemas.empty("comentions"))
+    assert comentions_over_time(*tables, levels=()).equals(schemas.empty("comentions_by_period"))
