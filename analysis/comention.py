@@ -378,6 +378,7 @@ def _spans(mentions: pd.DataFrame, group: np.ndarray, sentences: pd.DataFrame,
 
 
 def _floats(values: pd.Series) -> np.ndarray:
+    """``values`` as floats, NaN where missing."""
     return values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
 
 
@@ -446,6 +447,7 @@ def _first_shared_document(spans: _Spans, source: np.ndarray, target: np.ndarray
 
 
 def _lengths(texts: np.ndarray) -> np.ndarray:
+    """Lengths of an object array of strings."""
     return np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
 
 

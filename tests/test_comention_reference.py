@@ -147,3 +147,18 @@ def test_no_levels_gives_empty_tables():
     tables = _tables(6)
     assert comention_table(*tables, levels=()).equals(schemas.empty("comentions"))
     assert comentions_over_time(*tables, levels=()).equals(schemas.empty("comentions_by_period"))
+
+
+def test_evidence_windows_at_once_equal_one_at_a_time():
+    from analysis.comention import _evidence_windows, evidence_window
+
+    rng = np.random.default_rng(0)
+    base = "".join(rng.choice(list("abcdefgh "), 400))
+    texts = np.array([base[:n] for n in rng.integers(0, 400, 500).tolist()], dtype=object)
+    lo = rng.integers(-5, 420, 500).astype(float)
+    hi = lo + rng.integers(-3, 200, 500)
+    has_span = rng.random(500) < 0.8
+    got = _evidence_windows(texts, lo, hi, has_span, limit=148)
+    expected = [evidence_window(t, [(int(a), int(b))] if s else [], limit=148)
+                for t, a, b, s in zip(texts, lo, hi, has_span, strict=True)]
+    assert got.tolist() == expected
