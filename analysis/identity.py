@@ -262,18 +262,30 @@ class _UnionFind:
         return True
 
 
+#: Distinct (name, language) pairs whose keys are remembered: a corpus repeats its names,
+#: so linking computes each key once rather than once per mention.
+_KEY_CACHE_SIZE = 1 << 18
+
+
+@functools.lru_cache(maxsize=_KEY_CACHE_SIZE)
+def _key(text: str, lang: str) -> str:
+    """:func:`name_key`, memoised (it is a pure function of its arguments)."""
+    return name_key(text, lang)
+
+
+@functools.lru_cache(maxsize=_KEY_CACHE_SIZE)
 def _person_parts(base: str, lang: str) -> tuple[str, str, bool]:
     """(first-name key, surname key, first is only an initial) of a person name."""
     words = base.split()
     if not words:
         return "", "", False
-    surname = name_key(words[-1], lang)
+    surname = _key(words[-1], lang)
     if len(words) == 1:
         return "", surname, False
     first = words[0]
     if is_initial(first):
-        return name_key(first.rstrip("."), lang)[:1], surname, True
-    return name_key(first, lang), surname, False
+        return _key(first.rstrip("."), lang)[:1], surname, True
+    return _key(first, lang), surname, False
 
 
 def resolve_actors(
@@ -363,36 +375,41 @@ def _build_units(frame: pd.DataFrame
     units: dict[str, _Unit] = {}
     row_unit: list[str] = [""] * len(frame)
     doc_acronyms: set[tuple[str, str, str]] = set()
+    # plain lists: one Python value per row (``.at`` lookups cost more than the linking)
+    labels = frame["label"].tolist()
+    langs = frame["lang"].tolist()
+    bases = [str(b) for b in frame["base"].tolist()]
+    texts = [str(t) for t in frame["text"].tolist()]
     # how often each full person name occurs in the corpus: breaks in-document ties
     full_freq: Counter = Counter()
-    for base_name, lang, label in zip(frame["base"], frame["lang"], frame["label"], strict=True):
+    for base_name, lang, label in zip(bases, langs, labels, strict=True):
         if label == "PER":
-            first, _sur, initial = _person_parts(str(base_name), str(lang))
+            first, _sur, initial = _person_parts(base_name, str(lang))
             if first and not initial:
-                full_freq[name_key(str(base_name), str(lang))] += 1
-    for doc, idx in sorted(frame.groupby("doc", sort=True).groups.items()):
-        sub = frame.loc[idx]
+                full_freq[_key(base_name, str(lang))] += 1
+    for doc, idx in sorted(frame.groupby("doc", sort=True).indices.items()):
+        rows = idx.tolist()
         fulls: dict[str, Counter] = defaultdict(Counter)  # surname key -> full-name keys
         full_parts: dict[str, tuple[str, str, str, str]] = {}
-        for i in sub.index:
-            if sub.at[i, "label"] != "PER":
+        for i in rows:
+            if labels[i] != "PER":
                 continue
-            first, sur, initial = _person_parts(str(sub.at[i, "base"]), sub.at[i, "lang"])
+            first, sur, initial = _person_parts(bases[i], langs[i])
             if first and not initial:
-                fk = name_key(str(sub.at[i, "base"]), sub.at[i, "lang"])
+                fk = _key(bases[i], langs[i])
                 fulls[sur][fk] += 1
-                full_parts[fk] = (first, sur, str(sub.at[i, "base"]), sub.at[i, "lang"])
+                full_parts[fk] = (first, sur, bases[i], langs[i])
         acronyms: dict[tuple[str, str], Counter] = defaultdict(Counter)
         firsts: dict[str, Counter] = defaultdict(Counter)
         for fk, (first, _sur, _name, _lang) in full_parts.items():
             firsts[first][fk] += 1
-        for i in sub.index:
-            label, name = sub.at[i, "label"], str(sub.at[i, "base"])
+        for i in rows:
+            label, name = labels[i], bases[i]
             acro = _acronym(name, min_words=2)
             if label != "PER" and acro and len(name.split()) >= 2:
                 acronyms[(_COMPATIBLE.get(label, label), acro)][name] += 1
-        for i in sub.index:
-            lang, label, name = sub.at[i, "lang"], sub.at[i, "label"], str(sub.at[i, "base"])
+        for i in rows:
+            lang, label, name = langs[i], labels[i], bases[i]
             note = ""
             if label != "PER" and name.isupper() and 2 <= len(name) <= 6:
                 expansions = acronyms.get((_COMPATIBLE.get(label, label), name))
@@ -406,7 +423,7 @@ def _build_units(frame: pd.DataFrame
             if label == "PER":
                 first, sur, initial = _person_parts(name, lang)
                 if first and not initial:
-                    key, kind = name_key(name, lang), "full"
+                    key, kind = _key(name, lang), "full"
                 else:
                     cands = fulls.get(sur) or _fuzzy_surname(sur, fulls)
                     if not cands and not first and len(firsts.get(sur, ())) == 1:
@@ -424,11 +441,11 @@ def _build_units(frame: pd.DataFrame
                         kind = "surname"
             else:
                 first = sur = ""
-                place = _lookup_place(name, str(sub.at[i, "text"]), label)
+                place = _lookup_place(name, texts[i], label)
                 if place is not None:
                     key, kind = place.key, "place"
                 else:
-                    key, kind = name_key(name, lang) or fold(name) or name, "name"
+                    key, kind = _key(name, lang) or fold(name) or name, "name"
             uid = f"{group}|{key}"
             unit = units.get(uid)
             if unit is None:
@@ -441,7 +458,7 @@ def _build_units(frame: pd.DataFrame
             unit.labels[label] += 1
             unit.langs.add(lang)
             unit.forms[name] += 1
-            unit.surfaces.add(" ".join(str(sub.at[i, "text"]).split()))
+            unit.surfaces.add(" ".join(texts[i].split()))
             unit.docs.add(doc)
             if note and (not unit.via_doc or note < unit.via_doc):  # order-independent
                 unit.via_doc = note
@@ -812,11 +829,12 @@ def _vote_labels(
     from analysis.normalize import base_form
 
     n = len(frame)
+    index = frame.index.tolist()
     docs, labels = frame["doc"].tolist(), frame["label"].tolist()
     langs, bases, texts = frame["lang"].tolist(), frame["base"].tolist(), frame["text"].tolist()
     keys = [
-        {k for k in (name_key(str(bases[i]), str(langs[i])),
-                     name_key(" ".join(str(texts[i]).split()), str(langs[i]))) if k}
+        {k for k in (_key(str(bases[i]), str(langs[i])),
+                     _key(" ".join(str(texts[i]).split()), str(langs[i]))) if k}
         for i in range(n)
     ]
     # parts of full person names anywhere in the corpus: a lone word that is one of them is
@@ -829,7 +847,7 @@ def _vote_labels(
             first, sur, _initial = _person_parts(str(bases[i]), str(langs[i]))
             if first and sur:
                 person_words.add(sur)
-                person_words.update(name_key(w, str(langs[i])) for w in str(bases[i]).split()[:-1])
+                person_words.update(_key(w, str(langs[i])) for w in str(bases[i]).split()[:-1])
                 doc_surnames.setdefault((docs[i], sur), str(bases[i]))
                 for k in keys[i]:
                     doc_fulls.setdefault((docs[i], k), str(bases[i]))
@@ -844,11 +862,11 @@ def _vote_labels(
             # NER took a word into a person's span and called it ORG (Kremla Dmitrij
             # Pieskow): the name ends with a person named in full in the same document
             full = next((doc_fulls[(docs[i], k)] for m in range(2, len(words))
-                         for k in [name_key(" ".join(words[-m:]), str(langs[i]))]
+                         for k in [_key(" ".join(words[-m:]), str(langs[i]))]
                          if (docs[i], k) in doc_fulls), None)
             if full is not None:
                 voted[i] = "PER"
-                changed[frame.index[i]] = (labels[i], "PER", 1.0,
+                changed[index[i]] = (labels[i], "PER", 1.0,
                                            f"ends with {full}, named in the document")
             continue
         if labels[i] in ("ORG", "LOC") and one_word:
@@ -859,7 +877,7 @@ def _vote_labels(
             if (full is not None and _country(str(texts[i]), str(langs[i])) is None
                     and _major_place(str(texts[i]), str(langs[i])) is None):
                 voted[i] = "PER"
-                changed[frame.index[i]] = (labels[i], "PER", 1.0,
+                changed[index[i]] = (labels[i], "PER", 1.0,
                                            f"surname of {full} in the document")
             continue
         if labels[i] != "PER":
@@ -878,7 +896,7 @@ def _vote_labels(
                 why = f"major place name ({place.name})"
         if why:
             voted[i] = "LOC"
-            changed[frame.index[i]] = ("PER", "LOC", 1.0, why)
+            changed[index[i]] = ("PER", "LOC", 1.0, why)
 
     # --- votes. Which mentions carry each name (a mention counts once per vote however
     # many of its keys match: its base form and its written form often give two keys).
@@ -906,7 +924,7 @@ def _vote_labels(
     new_labels = list(voted)
     for i in range(n):
         label = voted[i]
-        if label not in _COMPATIBLE or frame.index[i] in changed:
+        if label not in _COMPATIBLE or index[i] in changed:
             continue
         new, share, why = "", 0.0, ""
         names = tuple(sorted(keys[i]))
@@ -936,10 +954,10 @@ def _vote_labels(
                 share = n_best / sum(count.values())
                 break
         if new:
-            changed[frame.index[i]] = (label, new, share, why)
+            changed[index[i]] = (label, new, share, why)
             new_labels[i] = new
     new_bases = [
-        base_form(str(texts[i]), str(langs[i]), new_labels[i]) if frame.index[i] in changed
+        base_form(str(texts[i]), str(langs[i]), new_labels[i]) if index[i] in changed
         else bases[i] for i in range(n)
     ]
     return frame.assign(label=new_labels, base=new_bases), changed
@@ -1029,7 +1047,9 @@ def _fuzzy_surname(sur: str, fulls: dict[str, Counter]) -> Counter:
     return out
 
 
+@functools.lru_cache(maxsize=_KEY_CACHE_SIZE)
 def _lookup_place(base: str, surface: str, label: str) -> Place | None:
+    """The gazetteer place a LOC name (or a country name tagged ORG) names, else None."""
     if label not in ("LOC", "ORG"):
         return None
     for name in (base, surface):
@@ -1069,8 +1089,8 @@ def _registry_pins(reg: pd.DataFrame, units: dict[str, _Unit]) -> dict[str, str]
             if not alias:
                 continue
             lang, form = alias.split(":", 1) if _ALIAS_LANG.match(alias) else ("xx", alias)
-            by_key.setdefault((group, name_key(form, lang)), row.actor_id)
-            by_key.setdefault((group, name_key(form, "")), row.actor_id)
+            by_key.setdefault((group, _key(form, lang)), row.actor_id)
+            by_key.setdefault((group, _key(form, "")), row.actor_id)
             place = gazetteer_lookup(form) if group != "PER" else None
             if place is not None:
                 by_key.setdefault((group, place.key), row.actor_id)
@@ -1080,7 +1100,7 @@ def _registry_pins(reg: pd.DataFrame, units: dict[str, _Unit]) -> dict[str, str]
         if unit.group == "PER" and unit.kind == "surname":
             keys.append(unit.surname)
         forms = sorted(set(unit.forms) | unit.surfaces)  # aliases may be inflected forms
-        keys += [name_key(f, lang) for f in forms for lang in sorted(unit.langs)]
+        keys += [_key(f, lang) for f in forms for lang in sorted(unit.langs)]
         for key in keys:
             actor = by_key.get((unit.group, key))
             if actor:
