@@ -509,14 +509,16 @@ def _pairs(matrix_ok: np.ndarray) -> list[tuple[int, int]]:
     return [tuple(p) for p in np.argwhere(np.triu(matrix_ok, k=1))]
 
 
-def _sim_matrix(keys: list[str]) -> np.ndarray:
-    """:func:`_sim` of every pair of single-word keys at once (``rapidfuzz.process.cdist``)."""
-    jw = process.cdist(keys, keys, scorer=JaroWinkler.similarity, dtype=np.float64)
-    ratio = process.cdist(keys, keys, scorer=fuzz.ratio, dtype=np.float64)
-    lengths = np.array([len(k) for k in keys])
-    short = np.minimum.outer(lengths, lengths) < 4
+def _sim_matrix(keys: list[str], others: list[str] | None = None) -> np.ndarray:
+    """:func:`_sim` of every pair of single-word keys at once (``rapidfuzz.process.cdist``):
+    ``keys`` against themselves, or against ``others``."""
+    others = keys if others is None else others
+    jw = process.cdist(keys, others, scorer=JaroWinkler.similarity, dtype=np.float64)
+    ratio = process.cdist(keys, others, scorer=fuzz.ratio, dtype=np.float64)
+    short = np.minimum.outer(np.array([len(k) for k in keys], dtype=np.int64),
+                             np.array([len(k) for k in others], dtype=np.int64)) < 4
     sim = np.where((ratio >= SURNAME_RATIO) & ~short, jw, 0.0)
-    same = np.equal.outer(np.array(keys, dtype=object), np.array(keys, dtype=object))
+    same = np.equal.outer(np.array(keys, dtype=object), np.array(others, dtype=object))
     return np.where(same, 1.0, sim)
 
 
@@ -555,34 +557,48 @@ def _link_surnames(units: dict[str, _Unit], uf: _UnionFind,
     """
     shorts = sorted((u for u in units.values() if u.group == "PER" and u.kind == "surname"),
                     key=lambda u: u.uid)
-    out: list[dict] = []
-    for u in shorts:
-        initial = u.key.split(". ")[0] if ". " in u.key else ""
-        cands = [c for c in blocks.get(u.surname[:2], ())
-                 if (not initial or c.first[:1] == initial)
-                 and _sim(u.surname, c.surname) >= SURNAME_JW]
-        if not cands:
-            continue
-        best = max(cands, key=lambda c: (_sim(u.surname, c.surname), len(c.rows), c.uid))
-        if len({uf.find(c.uid) for c in cands}) == 1:
-            score = _sim(u.surname, best.surname)
-            out += _join(units, uf, best.uid, u.uid, round(score * 0.9, 3),
-                         f"surname {score:.2f}")
     short_blocks: dict[str, list[_Unit]] = defaultdict(list)
     for u in shorts:
         short_blocks[u.surname[:2]].append(u)
+    # the surname similarity of each short name to every full name of its block, one
+    # cdist per block (a block holds the names whose surname keys share two letters)
+    to_full: dict[str, np.ndarray] = {}
+    for prefix, block in short_blocks.items():
+        full_block = blocks.get(prefix, ())
+        if full_block:
+            sims = _sim_matrix([u.surname for u in block], [c.surname for c in full_block])
+            to_full.update(zip((u.uid for u in block), sims, strict=True))
+    out: list[dict] = []
+    for u in shorts:
+        initial = _initial(u)
+        sims = to_full.get(u.uid)
+        if sims is None:
+            continue
+        cands = [(c, float(s)) for c, s in zip(blocks[u.surname[:2]], sims, strict=True)
+                 if (not initial or c.first[:1] == initial) and s >= SURNAME_JW]
+        if not cands:
+            continue
+        best, score = max(cands, key=lambda cs: (cs[1], len(cs[0].rows), cs[0].uid))
+        if len({uf.find(c.uid) for c, _s in cands}) == 1:
+            out += _join(units, uf, best.uid, u.uid, round(score * 0.9, 3),
+                         f"surname {score:.2f}")
     for block in short_blocks.values():
-        for i, a in enumerate(block):
-            for b in block[i + 1:]:
-                ia = a.key.split(". ")[0] if ". " in a.key else ""
-                ib = b.key.split(". ")[0] if ". " in b.key else ""
-                if ia and ib and ia != ib:
-                    continue
-                score = _sim(a.surname, b.surname)
-                if score >= SURNAME_JW:
-                    out += _join(units, uf, a.uid, b.uid, round(score * 0.9, 3),
-                                 f"surname {score:.2f}")
+        if len(block) < 2:
+            continue
+        sims = _sim_matrix([u.surname for u in block])
+        initials = np.array([_initial(u) for u in block], dtype=object)
+        has = initials != ""
+        clash = np.logical_and.outer(has, has) & np.not_equal.outer(initials, initials)
+        for i, j in _pairs((sims >= SURNAME_JW) & ~clash):
+            score = float(sims[i, j])
+            out += _join(units, uf, block[i].uid, block[j].uid, round(score * 0.9, 3),
+                         f"surname {score:.2f}")
     return out
+
+
+def _initial(unit: _Unit) -> str:
+    """The initial of an initial-and-surname key (``a. lukasenka`` -> ``a``), else ``""``."""
+    return unit.key.split(". ")[0] if ". " in unit.key else ""
 
 
 def _other_names(units: dict[str, _Unit]) -> list[_Unit]:
