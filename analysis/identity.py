@@ -883,7 +883,7 @@ def _vote_labels(
             if full is not None:
                 voted[i] = "PER"
                 changed[index[i]] = (labels[i], "PER", 1.0,
-                                           f"ends with {full}, named in the document")
+                                     f"ends with {full}, named in the document")
             continue
         if labels[i] in ("ORG", "LOC") and one_word:
             # the surname of a person named in full in the same document (Josep Borrell …
@@ -894,7 +894,7 @@ def _vote_labels(
                     and _major_place(str(texts[i]), str(langs[i])) is None):
                 voted[i] = "PER"
                 changed[index[i]] = (labels[i], "PER", 1.0,
-                                           f"surname of {full} in the document")
+                                     f"surname of {full} in the document")
             continue
         if labels[i] != "PER":
             continue
@@ -937,17 +937,16 @@ def _vote_labels(
             voters.update(in_doc[(doc, k)] if doc is not None else in_all[k])
         return (Counter(groups[j] for j in voters), Counter(voted[j] for j in voters))
 
-    new_labels = list(voted)
-    for i in range(n):
-        label = voted[i]
-        if label not in _COMPATIBLE or index[i] in changed:
-            continue
+    @functools.cache
+    def vote(label: str, names: tuple[str, ...], doc: str, one_word: bool
+             ) -> tuple[str, float, str]:
+        """(new label or "", share of the votes, why) of a mention: the same for every
+        mention of one name with one label in one document."""
         new, share, why = "", 0.0, ""
-        names = tuple(sorted(keys[i]))
         corpus_count = tally(names, None)[0]
-        for doc, strict in ((docs[i], False), (None, True)):
+        for tally_doc, strict in ((doc, False), (None, True)):
             why = "corpus" if strict else "document"
-            count, in_group = tally(names, doc)
+            count, in_group = tally(names, tally_doc)
             if not count:
                 continue
             ranked = sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -961,7 +960,6 @@ def _vote_labels(
             own = count[_COMPATIBLE[label]]
             # A one-word name has no first name to vouch for a person: a plain corpus
             # majority decides (Kreml tagged PER twice, LOC/ORG three times).
-            one_word = len(str(bases[i]).split()) == 1
             if n_best > own and (not strict or one_word
                                  or (n_best >= 2 * own and n_best - own >= 2)):
                 new = sorted(((lab, c) for lab, c in in_group.items()
@@ -969,11 +967,21 @@ def _vote_labels(
                              key=lambda kv: (-kv[1], kv[0]))[0][0]
                 share = n_best / sum(count.values())
                 break
+        return new, share, why
+
+    new_labels = list(voted)
+    for i in range(n):
+        label = voted[i]
+        if label not in _COMPATIBLE or index[i] in changed:
+            continue
+        new, share, why = vote(label, tuple(sorted(keys[i])), docs[i],
+                               len(str(bases[i]).split()) == 1)
         if new:
             changed[index[i]] = (label, new, share, why)
             new_labels[i] = new
+    relabelled = functools.cache(base_form)
     new_bases = [
-        base_form(str(texts[i]), str(langs[i]), new_labels[i]) if index[i] in changed
+        relabelled(str(texts[i]), str(langs[i]), new_labels[i]) if index[i] in changed
         else bases[i] for i in range(n)
     ]
     return frame.assign(label=new_labels, base=new_bases), changed

@@ -25,7 +25,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis.identity import resolve_actors
+from analysis import identity
 from analysis.normalize import add_base_forms
 
 LANGS = ("pl", "lt", "ro")
@@ -131,15 +131,55 @@ def synthetic_mentions(n_mentions: int, n_names: int, *, seed: int = 0,
     return pd.DataFrame(rows, columns=["doc_id", "lang", "text", "label"]).astype("string")
 
 
+#: Steps of :func:`resolve_actors` timed one by one (module functions, looked up per call).
+STEPS = ("_vote_labels", "_build_units", "_link_full_names", "_link_surnames",
+         "_link_other_names", "_link_acronyms", "_entities", "_with_aliases", "_merges_table")
+#: Per-name memos of :mod:`analysis.identity`, emptied before each timing.
+MEMOS = ("_key", "_person_parts", "_lookup_place", "_exact_places")
+
+
+def _timed_run(mentions: pd.DataFrame) -> tuple[float, float, dict[str, float], tuple]:
+    """Wall and CPU seconds of one ``resolve_actors`` call, seconds per step, the tables."""
+    for name in MEMOS:
+        memo = getattr(identity, name, None)
+        if memo is not None and hasattr(memo, "cache_clear"):
+            memo.cache_clear()
+    steps: dict[str, float] = dict.fromkeys(STEPS, 0.0)
+    originals = {name: getattr(identity, name) for name in STEPS if hasattr(identity, name)}
+
+    def timed(name, fn):
+        def run(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                steps[name] += time.perf_counter() - start
+        return run
+
+    for name, fn in originals.items():
+        setattr(identity, name, timed(name, fn))
+    try:
+        wall, cpu = time.perf_counter(), time.process_time()
+        tables = identity.resolve_actors(mentions)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    finally:
+        for name, fn in originals.items():
+            setattr(identity, name, fn)
+    return wall, cpu, steps, tables
+
+
 def _profile(mentions: pd.DataFrame, top: int = 12) -> str:
     profiler = cProfile.Profile()
     profiler.enable()
-    resolve_actors(mentions)
+    identity.resolve_actors(mentions)
     profiler.disable()
     buf = io.StringIO()
-    pstats.Stats(profiler, stream=buf).sort_stats("cumulative").print_stats(
-        r"identity\.py|names\.py|normalize\.py", top)
+    pstats.Stats(profiler, stream=buf).sort_stats("tottime").print_stats(top)
     return buf.getvalue()
+
+
+def _exponent(x0: float, x1: float, t0: float, t1: float) -> float:
+    return math.log(t1 / t0) / math.log(x1 / x0) if t0 > 0 and t1 > 0 else float("nan")
 
 
 def main() -> None:
@@ -149,24 +189,31 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
+    identity.resolve_actors(add_base_forms(synthetic_mentions(200, 50, seed=args.seed)))
     measured = []
     largest = None
     for n_names in sorted(args.names):
         raw = synthetic_mentions(args.mentions, n_names, seed=args.seed)
         mentions = add_base_forms(raw)
-        start = time.perf_counter()
-        linked, entities, merges = resolve_actors(mentions)
-        seconds = time.perf_counter() - start
+        wall, cpu, steps, (_linked, entities, merges) = _timed_run(mentions)
         distinct = raw["text"].nunique()
-        measured.append((distinct, seconds))
+        measured.append((distinct, wall, cpu, steps))
         largest = mentions
         print(f"{len(raw):,} mentions, {distinct:,} distinct names, "
-              f"{raw['doc_id'].nunique():,} documents: resolve_actors {seconds:.2f} s -> "
-              f"{len(entities):,} entities, {len(merges):,} merges")
-    for (d0, t0), (d1, t1) in zip(measured, measured[1:], strict=False):
-        exponent = math.log(t1 / t0) / math.log(d1 / d0)
-        print(f"{d0:,} -> {d1:,} names (x{d1 / d0:.2f}): time x{t1 / t0:.2f}, "
-              f"growth exponent {exponent:.2f} (1 linear, 2 quadratic)")
+              f"{raw['doc_id'].nunique():,} documents: resolve_actors {wall:.2f} s "
+              f"(CPU {cpu:.2f} s) -> {len(entities):,} entities, {len(merges):,} merges")
+    print("seconds per step: " + " | ".join(f"{d:,} names" for d, *_ in measured))
+    for name in STEPS:
+        print(f"  {name:<18} " + " | ".join(f"{m[3][name]:8.2f}" for m in measured))
+    for (d0, w0, c0, _s0), (d1, w1, c1, _s1) in zip(measured, measured[1:], strict=False):
+        print(f"{d0:,} -> {d1:,} names (x{d1 / d0:.2f}): time x{w1 / w0:.2f} (CPU "
+              f"x{c1 / c0:.2f}), growth exponent {_exponent(d0, d1, w0, w1):.2f} "
+              f"(1 linear, 2 quadratic, 0 flat: the mentions dominate)")
+    if len(measured) > 1:
+        (d0, *_, s0), (d1, *_, s1) = measured[0], measured[-1]
+        grow = ", ".join(f"{name} {_exponent(d0, d1, s0[name], s1[name]):.2f}"
+                         for name in STEPS if s0[name] > 0.01)
+        print(f"growth exponent per step, {d0:,} -> {d1:,} names: {grow}")
     if args.profile and largest is not None:
         print(_profile(largest))
 
