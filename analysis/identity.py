@@ -518,7 +518,8 @@ def _sim_matrix(keys: list[str], others: list[str] | None = None) -> np.ndarray:
     short = np.minimum.outer(np.array([len(k) for k in keys], dtype=np.int64),
                              np.array([len(k) for k in others], dtype=np.int64)) < 4
     sim = np.where((ratio >= SURNAME_RATIO) & ~short, jw, 0.0)
-    same = np.equal.outer(np.array(keys, dtype=object), np.array(others, dtype=object))
+    codes, _uniques = pd.factorize(pd.Series([*keys, *others], dtype=object))
+    same = np.equal.outer(codes[:len(keys)], codes[len(keys):])  # integer, not str, compares
     return np.where(same, 1.0, sim)
 
 
