@@ -931,12 +931,16 @@ def _vote_labels(
             in_all[k].append(i)
 
     @functools.cache
-    def tally(names: tuple[str, ...], doc: str | None) -> tuple[Counter, Counter]:
-        """Label groups and labels of the mentions sharing one of ``names``."""
-        voters: set[int] = set()
-        for k in names:
-            voters.update(in_doc[(doc, k)] if doc is not None else in_all[k])
-        return (Counter(groups[j] for j in voters), Counter(voted[j] for j in voters))
+    def tally(names: tuple[str, ...], doc: str | None) -> tuple[Counter, list[int]]:
+        """Label groups of the mentions sharing one of ``names``, and those mentions."""
+        if len(names) == 1:  # one key: each mention is listed once
+            voters = in_doc[(doc, names[0])] if doc is not None else in_all[names[0]]
+        else:
+            found: set[int] = set()
+            for k in names:
+                found.update(in_doc[(doc, k)] if doc is not None else in_all[k])
+            voters = sorted(found)
+        return Counter(groups[j] for j in voters), voters
 
     @functools.cache
     def vote(label: str, names: tuple[str, ...], doc: str, one_word: bool
@@ -947,7 +951,7 @@ def _vote_labels(
         corpus_count = tally(names, None)[0]
         for tally_doc, strict in ((doc, False), (None, True)):
             why = "corpus" if strict else "document"
-            count, in_group = tally(names, tally_doc)
+            count, voters = tally(names, tally_doc)
             if not count:
                 continue
             ranked = sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -963,6 +967,7 @@ def _vote_labels(
             # majority decides (Kreml tagged PER twice, LOC/ORG three times).
             if n_best > own and (not strict or one_word
                                  or (n_best >= 2 * own and n_best - own >= 2)):
+                in_group = Counter(voted[j] for j in voters)
                 new = sorted(((lab, c) for lab, c in in_group.items()
                               if _COMPATIBLE.get(lab, lab) == best),
                              key=lambda kv: (-kv[1], kv[0]))[0][0]
