@@ -320,6 +320,10 @@ def resolve_actors(
     Notes
     -----
     Does not mutate ``mentions``. Deterministic: the result does not depend on row order.
+    Time grows with the number of mentions (each distinct name's keys are computed once and
+    remembered) and, for fuzzy linking, with the square of the names in a two-letter block,
+    scored a block at a time with ``rapidfuzz.process.cdist``
+    (``benchmarks/bench_identity.py``).
     """
     schemas.require(mentions, ["doc_id", "lang", "text", "label"], where="resolve_actors")
     reg = validate_registry(registry) if registry is not None else None
