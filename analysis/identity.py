@@ -984,8 +984,10 @@ def _vote_labels(
         label = voted[i]
         if label not in _COMPATIBLE or index[i] in changed:
             continue
-        new, share, why = vote(label, tuple(sorted(keys[i])), docs[i],
-                               len(str(bases[i]).split()) == 1)
+        names = tuple(sorted(keys[i]))
+        if len(tally(names, None)[0]) < 2:
+            continue  # one label group for the name in the whole corpus: its own
+        new, share, why = vote(label, names, docs[i], len(str(bases[i]).split()) == 1)
         if new:
             changed[index[i]] = (label, new, share, why)
             new_labels[i] = new
