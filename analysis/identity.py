@@ -262,18 +262,30 @@ class _UnionFind:
         return True
 
 
+#: Distinct (name, language) pairs whose keys are remembered: a corpus repeats its names,
+#: so linking computes each key once rather than once per mention.
+_KEY_CACHE_SIZE = 1 << 18
+
+
+@functools.lru_cache(maxsize=_KEY_CACHE_SIZE)
+def _key(text: str, lang: str) -> str:
+    """:func:`name_key`, memoised (it is a pure function of its arguments)."""
+    return name_key(text, lang)
+
+
+@functools.lru_cache(maxsize=_KEY_CACHE_SIZE)
 def _person_parts(base: str, lang: str) -> tuple[str, str, bool]:
     """(first-name key, surname key, first is only an initial) of a person name."""
     words = base.split()
     if not words:
         return "", "", False
-    surname = name_key(words[-1], lang)
+    surname = _key(words[-1], lang)
     if len(words) == 1:
         return "", surname, False
     first = words[0]
     if is_initial(first):
-        return name_key(first.rstrip("."), lang)[:1], surname, True
-    return name_key(first, lang), surname, False
+        return _key(first.rstrip("."), lang)[:1], surname, True
+    return _key(first, lang), surname, False
 
 
 def resolve_actors(
@@ -308,6 +320,10 @@ def resolve_actors(
     Notes
     -----
     Does not mutate ``mentions``. Deterministic: the result does not depend on row order.
+    Time grows with the number of mentions (each distinct name's keys are computed once and
+    remembered) and, for fuzzy linking, with the square of the names in a two-letter block,
+    scored a block at a time with ``rapidfuzz.process.cdist``
+    (``benchmarks/bench_identity.py``).
     """
     schemas.require(mentions, ["doc_id", "lang", "text", "label"], where="resolve_actors")
     reg = validate_registry(registry) if registry is not None else None
@@ -363,36 +379,41 @@ def _build_units(frame: pd.DataFrame
     units: dict[str, _Unit] = {}
     row_unit: list[str] = [""] * len(frame)
     doc_acronyms: set[tuple[str, str, str]] = set()
+    # plain lists: one Python value per row (``.at`` lookups cost more than the linking)
+    labels = frame["label"].tolist()
+    langs = frame["lang"].tolist()
+    bases = [str(b) for b in frame["base"].tolist()]
+    texts = [str(t) for t in frame["text"].tolist()]
     # how often each full person name occurs in the corpus: breaks in-document ties
     full_freq: Counter = Counter()
-    for base_name, lang, label in zip(frame["base"], frame["lang"], frame["label"], strict=True):
+    for base_name, lang, label in zip(bases, langs, labels, strict=True):
         if label == "PER":
-            first, _sur, initial = _person_parts(str(base_name), str(lang))
+            first, _sur, initial = _person_parts(base_name, str(lang))
             if first and not initial:
-                full_freq[name_key(str(base_name), str(lang))] += 1
-    for doc, idx in sorted(frame.groupby("doc", sort=True).groups.items()):
-        sub = frame.loc[idx]
+                full_freq[_key(base_name, str(lang))] += 1
+    for doc, idx in sorted(frame.groupby("doc", sort=True).indices.items()):
+        rows = idx.tolist()
         fulls: dict[str, Counter] = defaultdict(Counter)  # surname key -> full-name keys
         full_parts: dict[str, tuple[str, str, str, str]] = {}
-        for i in sub.index:
-            if sub.at[i, "label"] != "PER":
+        for i in rows:
+            if labels[i] != "PER":
                 continue
-            first, sur, initial = _person_parts(str(sub.at[i, "base"]), sub.at[i, "lang"])
+            first, sur, initial = _person_parts(bases[i], langs[i])
             if first and not initial:
-                fk = name_key(str(sub.at[i, "base"]), sub.at[i, "lang"])
+                fk = _key(bases[i], langs[i])
                 fulls[sur][fk] += 1
-                full_parts[fk] = (first, sur, str(sub.at[i, "base"]), sub.at[i, "lang"])
+                full_parts[fk] = (first, sur, bases[i], langs[i])
         acronyms: dict[tuple[str, str], Counter] = defaultdict(Counter)
         firsts: dict[str, Counter] = defaultdict(Counter)
         for fk, (first, _sur, _name, _lang) in full_parts.items():
             firsts[first][fk] += 1
-        for i in sub.index:
-            label, name = sub.at[i, "label"], str(sub.at[i, "base"])
+        for i in rows:
+            label, name = labels[i], bases[i]
             acro = _acronym(name, min_words=2)
             if label != "PER" and acro and len(name.split()) >= 2:
                 acronyms[(_COMPATIBLE.get(label, label), acro)][name] += 1
-        for i in sub.index:
-            lang, label, name = sub.at[i, "lang"], sub.at[i, "label"], str(sub.at[i, "base"])
+        for i in rows:
+            lang, label, name = langs[i], labels[i], bases[i]
             note = ""
             if label != "PER" and name.isupper() and 2 <= len(name) <= 6:
                 expansions = acronyms.get((_COMPATIBLE.get(label, label), name))
@@ -406,7 +427,7 @@ def _build_units(frame: pd.DataFrame
             if label == "PER":
                 first, sur, initial = _person_parts(name, lang)
                 if first and not initial:
-                    key, kind = name_key(name, lang), "full"
+                    key, kind = _key(name, lang), "full"
                 else:
                     cands = fulls.get(sur) or _fuzzy_surname(sur, fulls)
                     if not cands and not first and len(firsts.get(sur, ())) == 1:
@@ -424,11 +445,11 @@ def _build_units(frame: pd.DataFrame
                         kind = "surname"
             else:
                 first = sur = ""
-                place = _lookup_place(name, str(sub.at[i, "text"]), label)
+                place = _lookup_place(name, texts[i], label)
                 if place is not None:
                     key, kind = place.key, "place"
                 else:
-                    key, kind = name_key(name, lang) or fold(name) or name, "name"
+                    key, kind = _key(name, lang) or fold(name) or name, "name"
             uid = f"{group}|{key}"
             unit = units.get(uid)
             if unit is None:
@@ -441,7 +462,7 @@ def _build_units(frame: pd.DataFrame
             unit.labels[label] += 1
             unit.langs.add(lang)
             unit.forms[name] += 1
-            unit.surfaces.add(" ".join(str(sub.at[i, "text"]).split()))
+            unit.surfaces.add(" ".join(texts[i].split()))
             unit.docs.add(doc)
             if note and (not unit.via_doc or note < unit.via_doc):  # order-independent
                 unit.via_doc = note
@@ -492,14 +513,17 @@ def _pairs(matrix_ok: np.ndarray) -> list[tuple[int, int]]:
     return [tuple(p) for p in np.argwhere(np.triu(matrix_ok, k=1))]
 
 
-def _sim_matrix(keys: list[str]) -> np.ndarray:
-    """:func:`_sim` of every pair of single-word keys at once (``rapidfuzz.process.cdist``)."""
-    jw = process.cdist(keys, keys, scorer=JaroWinkler.similarity, dtype=np.float64)
-    ratio = process.cdist(keys, keys, scorer=fuzz.ratio, dtype=np.float64)
-    lengths = np.array([len(k) for k in keys])
-    short = np.minimum.outer(lengths, lengths) < 4
+def _sim_matrix(keys: list[str], others: list[str] | None = None) -> np.ndarray:
+    """:func:`_sim` of every pair of single-word keys at once (``rapidfuzz.process.cdist``):
+    ``keys`` against themselves, or against ``others``."""
+    others = keys if others is None else others
+    jw = process.cdist(keys, others, scorer=JaroWinkler.similarity, dtype=np.float64)
+    ratio = process.cdist(keys, others, scorer=fuzz.ratio, dtype=np.float64)
+    short = np.minimum.outer(np.array([len(k) for k in keys], dtype=np.int64),
+                             np.array([len(k) for k in others], dtype=np.int64)) < 4
     sim = np.where((ratio >= SURNAME_RATIO) & ~short, jw, 0.0)
-    same = np.equal.outer(np.array(keys, dtype=object), np.array(keys, dtype=object))
+    codes, _uniques = pd.factorize(pd.Series([*keys, *others], dtype=object))
+    same = np.equal.outer(codes[:len(keys)], codes[len(keys):])  # integer, not str, compares
     return np.where(same, 1.0, sim)
 
 
@@ -538,34 +562,48 @@ def _link_surnames(units: dict[str, _Unit], uf: _UnionFind,
     """
     shorts = sorted((u for u in units.values() if u.group == "PER" and u.kind == "surname"),
                     key=lambda u: u.uid)
-    out: list[dict] = []
-    for u in shorts:
-        initial = u.key.split(". ")[0] if ". " in u.key else ""
-        cands = [c for c in blocks.get(u.surname[:2], ())
-                 if (not initial or c.first[:1] == initial)
-                 and _sim(u.surname, c.surname) >= SURNAME_JW]
-        if not cands:
-            continue
-        best = max(cands, key=lambda c: (_sim(u.surname, c.surname), len(c.rows), c.uid))
-        if len({uf.find(c.uid) for c in cands}) == 1:
-            score = _sim(u.surname, best.surname)
-            out += _join(units, uf, best.uid, u.uid, round(score * 0.9, 3),
-                         f"surname {score:.2f}")
     short_blocks: dict[str, list[_Unit]] = defaultdict(list)
     for u in shorts:
         short_blocks[u.surname[:2]].append(u)
+    # the surname similarity of each short name to every full name of its block, one
+    # cdist per block (a block holds the names whose surname keys share two letters)
+    to_full: dict[str, np.ndarray] = {}
+    for prefix, block in short_blocks.items():
+        full_block = blocks.get(prefix, ())
+        if full_block:
+            sims = _sim_matrix([u.surname for u in block], [c.surname for c in full_block])
+            to_full.update(zip((u.uid for u in block), sims, strict=True))
+    out: list[dict] = []
+    for u in shorts:
+        initial = _initial(u)
+        sims = to_full.get(u.uid)
+        if sims is None:
+            continue
+        cands = [(c, float(s)) for c, s in zip(blocks[u.surname[:2]], sims, strict=True)
+                 if (not initial or c.first[:1] == initial) and s >= SURNAME_JW]
+        if not cands:
+            continue
+        best, score = max(cands, key=lambda cs: (cs[1], len(cs[0].rows), cs[0].uid))
+        if len({uf.find(c.uid) for c, _s in cands}) == 1:
+            out += _join(units, uf, best.uid, u.uid, round(score * 0.9, 3),
+                         f"surname {score:.2f}")
     for block in short_blocks.values():
-        for i, a in enumerate(block):
-            for b in block[i + 1:]:
-                ia = a.key.split(". ")[0] if ". " in a.key else ""
-                ib = b.key.split(". ")[0] if ". " in b.key else ""
-                if ia and ib and ia != ib:
-                    continue
-                score = _sim(a.surname, b.surname)
-                if score >= SURNAME_JW:
-                    out += _join(units, uf, a.uid, b.uid, round(score * 0.9, 3),
-                                 f"surname {score:.2f}")
+        if len(block) < 2:
+            continue
+        sims = _sim_matrix([u.surname for u in block])
+        initials = np.array([_initial(u) for u in block], dtype=object)
+        has = initials != ""
+        clash = np.logical_and.outer(has, has) & np.not_equal.outer(initials, initials)
+        for i, j in _pairs((sims >= SURNAME_JW) & ~clash):
+            score = float(sims[i, j])
+            out += _join(units, uf, block[i].uid, block[j].uid, round(score * 0.9, 3),
+                         f"surname {score:.2f}")
     return out
+
+
+def _initial(unit: _Unit) -> str:
+    """The initial of an initial-and-surname key (``a. lukasenka`` -> ``a``), else ``""``."""
+    return unit.key.split(". ")[0] if ". " in unit.key else ""
 
 
 def _other_names(units: dict[str, _Unit]) -> list[_Unit]:
@@ -812,11 +850,12 @@ def _vote_labels(
     from analysis.normalize import base_form
 
     n = len(frame)
+    index = frame.index.tolist()
     docs, labels = frame["doc"].tolist(), frame["label"].tolist()
     langs, bases, texts = frame["lang"].tolist(), frame["base"].tolist(), frame["text"].tolist()
     keys = [
-        {k for k in (name_key(str(bases[i]), str(langs[i])),
-                     name_key(" ".join(str(texts[i]).split()), str(langs[i]))) if k}
+        {k for k in (_key(str(bases[i]), str(langs[i])),
+                     _key(" ".join(str(texts[i]).split()), str(langs[i]))) if k}
         for i in range(n)
     ]
     # parts of full person names anywhere in the corpus: a lone word that is one of them is
@@ -829,7 +868,7 @@ def _vote_labels(
             first, sur, _initial = _person_parts(str(bases[i]), str(langs[i]))
             if first and sur:
                 person_words.add(sur)
-                person_words.update(name_key(w, str(langs[i])) for w in str(bases[i]).split()[:-1])
+                person_words.update(_key(w, str(langs[i])) for w in str(bases[i]).split()[:-1])
                 doc_surnames.setdefault((docs[i], sur), str(bases[i]))
                 for k in keys[i]:
                     doc_fulls.setdefault((docs[i], k), str(bases[i]))
@@ -844,12 +883,12 @@ def _vote_labels(
             # NER took a word into a person's span and called it ORG (Kremla Dmitrij
             # Pieskow): the name ends with a person named in full in the same document
             full = next((doc_fulls[(docs[i], k)] for m in range(2, len(words))
-                         for k in [name_key(" ".join(words[-m:]), str(langs[i]))]
+                         for k in [_key(" ".join(words[-m:]), str(langs[i]))]
                          if (docs[i], k) in doc_fulls), None)
             if full is not None:
                 voted[i] = "PER"
-                changed[frame.index[i]] = (labels[i], "PER", 1.0,
-                                           f"ends with {full}, named in the document")
+                changed[index[i]] = (labels[i], "PER", 1.0,
+                                     f"ends with {full}, named in the document")
             continue
         if labels[i] in ("ORG", "LOC") and one_word:
             # the surname of a person named in full in the same document (Josep Borrell …
@@ -859,8 +898,8 @@ def _vote_labels(
             if (full is not None and _country(str(texts[i]), str(langs[i])) is None
                     and _major_place(str(texts[i]), str(langs[i])) is None):
                 voted[i] = "PER"
-                changed[frame.index[i]] = (labels[i], "PER", 1.0,
-                                           f"surname of {full} in the document")
+                changed[index[i]] = (labels[i], "PER", 1.0,
+                                     f"surname of {full} in the document")
             continue
         if labels[i] != "PER":
             continue
@@ -878,7 +917,7 @@ def _vote_labels(
                 why = f"major place name ({place.name})"
         if why:
             voted[i] = "LOC"
-            changed[frame.index[i]] = ("PER", "LOC", 1.0, why)
+            changed[index[i]] = ("PER", "LOC", 1.0, why)
 
     # --- votes. Which mentions carry each name (a mention counts once per vote however
     # many of its keys match: its base form and its written form often give two keys).
@@ -896,24 +935,27 @@ def _vote_labels(
             in_all[k].append(i)
 
     @functools.cache
-    def tally(names: tuple[str, ...], doc: str | None) -> tuple[Counter, Counter]:
-        """Label groups and labels of the mentions sharing one of ``names``."""
-        voters: set[int] = set()
-        for k in names:
-            voters.update(in_doc[(doc, k)] if doc is not None else in_all[k])
-        return (Counter(groups[j] for j in voters), Counter(voted[j] for j in voters))
+    def tally(names: tuple[str, ...], doc: str | None) -> tuple[Counter, list[int]]:
+        """Label groups of the mentions sharing one of ``names``, and those mentions."""
+        if len(names) == 1:  # one key: each mention is listed once
+            voters = in_doc[(doc, names[0])] if doc is not None else in_all[names[0]]
+        else:
+            found: set[int] = set()
+            for k in names:
+                found.update(in_doc[(doc, k)] if doc is not None else in_all[k])
+            voters = sorted(found)
+        return Counter(groups[j] for j in voters), voters
 
-    new_labels = list(voted)
-    for i in range(n):
-        label = voted[i]
-        if label not in _COMPATIBLE or frame.index[i] in changed:
-            continue
+    @functools.cache
+    def vote(label: str, names: tuple[str, ...], doc: str, one_word: bool
+             ) -> tuple[str, float, str]:
+        """(new label or "", share of the votes, why) of a mention: the same for every
+        mention of one name with one label in one document."""
         new, share, why = "", 0.0, ""
-        names = tuple(sorted(keys[i]))
         corpus_count = tally(names, None)[0]
-        for doc, strict in ((docs[i], False), (None, True)):
+        for tally_doc, strict in ((doc, False), (None, True)):
             why = "corpus" if strict else "document"
-            count, in_group = tally(names, doc)
+            count, voters = tally(names, tally_doc)
             if not count:
                 continue
             ranked = sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -927,19 +969,31 @@ def _vote_labels(
             own = count[_COMPATIBLE[label]]
             # A one-word name has no first name to vouch for a person: a plain corpus
             # majority decides (Kreml tagged PER twice, LOC/ORG three times).
-            one_word = len(str(bases[i]).split()) == 1
             if n_best > own and (not strict or one_word
                                  or (n_best >= 2 * own and n_best - own >= 2)):
+                in_group = Counter(voted[j] for j in voters)
                 new = sorted(((lab, c) for lab, c in in_group.items()
                               if _COMPATIBLE.get(lab, lab) == best),
                              key=lambda kv: (-kv[1], kv[0]))[0][0]
                 share = n_best / sum(count.values())
                 break
+        return new, share, why
+
+    new_labels = list(voted)
+    for i in range(n):
+        label = voted[i]
+        if label not in _COMPATIBLE or index[i] in changed:
+            continue
+        names = tuple(sorted(keys[i]))
+        if len(tally(names, None)[0]) < 2:
+            continue  # one label group for the name in the whole corpus: its own
+        new, share, why = vote(label, names, docs[i], len(str(bases[i]).split()) == 1)
         if new:
-            changed[frame.index[i]] = (label, new, share, why)
+            changed[index[i]] = (label, new, share, why)
             new_labels[i] = new
+    relabelled = functools.cache(base_form)
     new_bases = [
-        base_form(str(texts[i]), str(langs[i]), new_labels[i]) if frame.index[i] in changed
+        relabelled(str(texts[i]), str(langs[i]), new_labels[i]) if index[i] in changed
         else bases[i] for i in range(n)
     ]
     return frame.assign(label=new_labels, base=new_bases), changed
@@ -1029,7 +1083,9 @@ def _fuzzy_surname(sur: str, fulls: dict[str, Counter]) -> Counter:
     return out
 
 
+@functools.lru_cache(maxsize=_KEY_CACHE_SIZE)
 def _lookup_place(base: str, surface: str, label: str) -> Place | None:
+    """The gazetteer place a LOC name (or a country name tagged ORG) names, else None."""
     if label not in ("LOC", "ORG"):
         return None
     for name in (base, surface):
@@ -1069,8 +1125,8 @@ def _registry_pins(reg: pd.DataFrame, units: dict[str, _Unit]) -> dict[str, str]
             if not alias:
                 continue
             lang, form = alias.split(":", 1) if _ALIAS_LANG.match(alias) else ("xx", alias)
-            by_key.setdefault((group, name_key(form, lang)), row.actor_id)
-            by_key.setdefault((group, name_key(form, "")), row.actor_id)
+            by_key.setdefault((group, _key(form, lang)), row.actor_id)
+            by_key.setdefault((group, _key(form, "")), row.actor_id)
             place = gazetteer_lookup(form) if group != "PER" else None
             if place is not None:
                 by_key.setdefault((group, place.key), row.actor_id)
@@ -1080,7 +1136,7 @@ def _registry_pins(reg: pd.DataFrame, units: dict[str, _Unit]) -> dict[str, str]
         if unit.group == "PER" and unit.kind == "surname":
             keys.append(unit.surname)
         forms = sorted(set(unit.forms) | unit.surfaces)  # aliases may be inflected forms
-        keys += [name_key(f, lang) for f in forms for lang in sorted(unit.langs)]
+        keys += [_key(f, lang) for f in forms for lang in sorted(unit.langs)]
         for key in keys:
             actor = by_key.get((unit.group, key))
             if actor:
