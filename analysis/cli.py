@@ -81,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--chunk-docs", type=int, default=256,
                          help="documents annotated and cached at a time; a killed run "
                               "resumes at its last chunk (default: 256)")
+        cmd.add_argument("--device", choices=("auto", "cpu", "cuda"), default="cpu",
+                         help="where NER runs: cpu (default), cuda (an error without a GPU) "
+                              "or auto (cuda when torch sees a GPU); the manifest records it")
         cmd.add_argument("--quiet", action="store_true",
                          help="no progress bar, log lines or Stanza/torch warnings")
     return parser
@@ -159,6 +162,7 @@ def _run(args: argparse.Namespace) -> int:
             workers=args.workers,
             scheduler=args.scheduler,
             chunk_docs=args.chunk_docs,
+            device=args.device,
         )
     except SetupError as err:
         flag = _option_flag(err.option)

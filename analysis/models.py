@@ -280,12 +280,50 @@ def offline_resources_dir() -> str:
     return folder
 
 
-@functools.lru_cache(maxsize=6)
-def load_pipeline(spec: ModelSpec, *, use_gpu: bool = False):  # -> stanza.Pipeline
-    """Load (once per process) a Stanza pipeline for ``spec`` with zero downloads.
+#: Values of the ``device`` option: ``auto`` is ``cuda`` when torch sees a GPU, else ``cpu``.
+DEVICES = ("auto", "cpu", "cuda")
 
-    Returns a ``stanza.Pipeline`` running tokenize, (mwt), lemma and ner.
+
+def resolve_device(device: str = "cpu") -> str:
+    """The device NER runs on, ``"cpu"`` or ``"cuda"``, for the ``device`` option.
+
+    ``"cpu"`` never imports torch; ``"auto"`` and ``"cuda"`` ask
+    ``torch.cuda.is_available()``.
+
+    Raises
+    ------
+    OptionError
+        An unknown value, or ``"cuda"`` on a machine where torch sees no GPU.
     """
+    from analysis.errors import OptionError
+
+    if device not in DEVICES:
+        raise OptionError(f"device must be one of {', '.join(DEVICES)}, not {device!r}",
+                          option="device")
+    if device == "cpu":
+        return "cpu"
+    import torch  # heavy: only when a GPU may be used
+
+    if torch.cuda.is_available():
+        return "cuda"
+    if device == "cuda":
+        raise OptionError("device cuda was asked for but torch sees no GPU (torch "
+                          f"{torch.__version__}, CUDA build: {torch.version.cuda or 'no'}); "
+                          "use --device cpu or auto", option="device")
+    return "cpu"
+
+
+def load_pipeline(spec: ModelSpec, *, use_gpu: bool = False):  # -> stanza.Pipeline
+    """Load (once per process and device) a Stanza pipeline for ``spec`` with zero downloads.
+
+    Returns a ``stanza.Pipeline`` running tokenize, (mwt), lemma and ner, on the GPU with
+    ``use_gpu=True``.
+    """
+    return _load_pipeline(spec, bool(use_gpu))
+
+
+@functools.lru_cache(maxsize=6)
+def _load_pipeline(spec: ModelSpec, use_gpu: bool):  # -> stanza.Pipeline
     import stanza  # heavy: imported only when a model is needed
 
     paths = spec.paths

@@ -85,6 +85,7 @@ def annotate_texts(
     batch_size: int = 64,
     progress: bool = False,
     rules: Collection[str] | None = None,
+    device: str = "cpu",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run the Stanza models of ``lang`` over ``texts``.
 
@@ -105,6 +106,8 @@ def annotate_texts(
     rules
         Names of the precision rules to apply (:data:`RULES`; default
         :data:`ENABLED_RULES`); an ablation passes fewer.
+    device
+        ``"cpu"`` or ``"cuda"`` (see :func:`analysis.models.resolve_device`).
 
     Returns
     -------
@@ -132,7 +135,7 @@ def annotate_texts(
     if units:
         import stanza  # heavy
 
-        nlp = load_pipeline(spec)
+        nlp = load_pipeline(spec, use_gpu=device == "cuda")
         labels = spec.labels
         common = _common_words(spec.paths.get("common_words"), lang)
         batches = _batches(units, batch_size)

@@ -41,7 +41,7 @@ from analysis.dates import resolve_dates
 from analysis.engine import Engine, connect, make_engine
 from analysis.errors import OptionError, SetupError
 from analysis.langid import detect_languages
-from analysis.models import ModelSpec, resolve_models
+from analysis.models import DEVICES, ModelSpec, resolve_device, resolve_models
 from analysis.networks import build_graph, node_table, sampled_sources
 from analysis.output import prepare_out_dir, write_outputs
 from analysis.result import RunResult, summary_text
@@ -104,6 +104,9 @@ def check_options(**options: Any) -> dict[str, Any]:
     if options.get("display_language", "en") not in DISPLAY_LANGUAGES:
         raise OptionError(f"display language must be one of {', '.join(DISPLAY_LANGUAGES)}",
                           option="display_language")
+    if options.get("device", "cpu") not in DEVICES:
+        raise OptionError(f"device must be one of {', '.join(DEVICES)}, not "
+                          f"{options['device']!r}", option="device")
     if options["network_weight"] not in NETWORK_WEIGHTS:
         raise OptionError(f"network weight must be one of {', '.join(NETWORK_WEIGHTS)}",
                           option="network_weight")
@@ -185,7 +188,14 @@ def resolve_specs(documents: pd.DataFrame, *, model_dir: str | os.PathLike[str] 
 
 
 def _annotate(texts: list[str], spec: ModelSpec, batch_size: int, progress: bool,
-              client: Any = None):
+              client: Any = None, device: str = "cpu"):
+    """NER of ``texts``: in this process on ``device``, or on the Dask workers of
+    ``client`` (which run on their CPU)."""
+    if client is None:
+        from analysis.ner import annotate_texts
+
+        return annotate_texts(texts, spec.lang, spec=spec, batch_size=batch_size,
+                              progress=progress, device=device)
     from analysis.engine import annotate
 
     return annotate(texts, spec, client=client, batch_size=batch_size, progress=progress)
@@ -210,6 +220,7 @@ def extract_mentions(
     progress: bool = True,
     engine: Engine | None = None,
     chunk_docs: int = CHUNK_DOCS,
+    device: str = "cpu",
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Run NER (through the cache) on every processable document.
 
@@ -227,6 +238,9 @@ def extract_mentions(
         Uncached documents are annotated ``chunk_docs`` at a time and cached as each chunk
         ends: memory holds one chunk of Stanza output, and a killed run resumes at the
         chunk it was in.
+    device
+        ``"cpu"`` or ``"cuda"``: where Stanza runs in this process
+        (:func:`analysis.models.resolve_device` turns the ``auto`` option into one of them).
 
     Returns
     -------
@@ -234,7 +248,7 @@ def extract_mentions(
         ``documents`` with ``processed``, ``status`` (``failed`` when NER raised for a
         document), ``message``, ``n_paragraphs``, ``n_sentences`` updated; all mentions
         (actor and non-actor labels) with ``doc_id`` and ``lang``; sentences; ``info`` with
-        the models used and cache hits/misses.
+        the models used, the engine, the device and cache hits/misses.
     """
     schemas.require(documents, ["doc_id", "lang", "text", "text_sha1", "status", "message"],
                     where="extract_mentions")
@@ -242,7 +256,8 @@ def extract_mentions(
         specs = resolve_specs(documents, model_dir=model_dir, official=official)
     docs = _note_long_runs(documents)
     mention_parts, sentence_parts = [], []
-    info: dict[str, Any] = {"models": {}, "cache_hits": 0, "cache_misses": 0}
+    info: dict[str, Any] = {"models": {}, "device": device, "cache_hits": 0,
+                            "cache_misses": 0}
     todo = docs[docs["status"].isin(PROCESSABLE)]
     engine = engine or make_engine()
     info["engine"] = engine.describe()
@@ -256,7 +271,7 @@ def extract_mentions(
             return clients[0]
 
         _extract_languages(docs, todo, specs, cache_dir, batch_size, progress, client_now,
-                           info, mention_parts, sentence_parts, chunk_docs)
+                           info, mention_parts, sentence_parts, chunk_docs, device)
     mentions = (pd.concat(mention_parts, ignore_index=True) if mention_parts
                 else pd.DataFrame(columns=["doc_id", "lang"]))
     sentences = (pd.concat(sentence_parts, ignore_index=True) if sentence_parts
@@ -277,24 +292,27 @@ def extract_mentions(
 
 
 def _extract_languages(docs, todo, specs, cache_dir, batch_size, progress, client_now, info,
-                       mention_parts, sentence_parts, chunk_docs) -> None:
+                       mention_parts, sentence_parts, chunk_docs, device="cpu") -> None:
     """The per-language part of :func:`extract_mentions` (cache, NER in chunks, failures)."""
     for lang, group in todo.groupby("lang", sort=True):
         spec = specs[str(lang)]
         info["models"][lang] = spec.describe()
         cache = NerCache(cache_dir, ner_cache_key(spec))
-        pending: list[tuple[int, str, str]] = []  # row index, doc_id, sha1
-        for idx, doc_id, sha in zip(group.index, group["doc_id"], group["text_sha1"],
-                                    strict=True):
-            cached = cache.get(sha)
-            if cached is None:
-                pending.append((idx, doc_id, sha))
-            else:
-                mention_parts.append(cached[0].assign(doc_id=doc_id, lang=lang))
-                sentence_parts.append(cached[1].assign(doc_id=doc_id))
+        cached_mentions, cached_sentences, found = cache.get_tables(
+            group["text_sha1"].tolist())
+        hit = group["text_sha1"].isin(found)
+        keys = group.loc[hit, ["doc_id", "text_sha1"]]  # a text twice: both documents get it
+        mention_parts.append(keys.merge(cached_mentions, on="text_sha1").drop(
+            columns="text_sha1").assign(lang=lang))
+        sentence_parts.append(keys.merge(cached_sentences, on="text_sha1").drop(
+            columns="text_sha1"))
+        pending: list[tuple[int, str, str]] = [  # row index, doc_id, sha1
+            (idx, doc_id, sha) for idx, doc_id, sha in zip(
+                group.index[~hit], group.loc[~hit, "doc_id"], group.loc[~hit, "text_sha1"],
+                strict=True)]
         client = client_now() if pending else None
         if pending:
-            _load_models(spec)
+            _load_models(spec, device=device)
             if client is not None:
                 _load_models(spec, client)
         failures: dict[int, str] = {}
@@ -304,7 +322,7 @@ def _extract_languages(docs, todo, specs, cache_dir, batch_size, progress, clien
         for chunk in chunks:  # cached as each chunk ends: a killed run resumes from there
             failures |= _annotate_pending(docs, chunk, spec, cache, batch_size,
                                           progress and bar is None, mention_parts,
-                                          sentence_parts, client)
+                                          sentence_parts, client, device)
             if bar is not None:
                 bar.update(len(chunk))
         if bar is not None:
@@ -336,7 +354,7 @@ def _note_long_runs(documents: pd.DataFrame) -> pd.DataFrame:
     return documents.assign(message=pd.array(message, dtype="string"))
 
 
-def _load_models(spec: ModelSpec, client: Any = None) -> None:
+def _load_models(spec: ModelSpec, client: Any = None, device: str = "cpu") -> None:
     """Load the Stanza pipeline of ``spec`` now, here or (with a Dask ``client``) on every
     worker; a broken model is a setup error."""
     from analysis.engine import load_on_workers
@@ -344,7 +362,7 @@ def _load_models(spec: ModelSpec, client: Any = None) -> None:
 
     try:
         if client is None:
-            load_pipeline(spec)
+            load_pipeline(spec, use_gpu=device == "cuda")
         else:
             load_on_workers(client, spec)
     except Exception as err:  # noqa: BLE001 - any loading failure means the models are unusable
@@ -354,7 +372,7 @@ def _load_models(spec: ModelSpec, client: Any = None) -> None:
 
 
 def _annotate_pending(docs, pending, spec, cache, batch_size, progress, mention_parts,
-                      sentence_parts, client=None) -> dict[int, str]:
+                      sentence_parts, client=None, device="cpu") -> dict[int, str]:
     """Annotate uncached documents in one batch; isolate failures document by document.
 
     NER reads each text through :func:`analysis.corpus.clean_text` (length-preserving);
@@ -364,7 +382,7 @@ def _annotate_pending(docs, pending, spec, cache, batch_size, progress, mention_
     cleaned = [clean_text_positions(docs.at[idx, "text"]) for idx, _, _ in pending]
     texts = [text for text, _ in cleaned]
     try:
-        mentions, sentences = _annotate(texts, spec, batch_size, progress, client)
+        mentions, sentences = _annotate(texts, spec, batch_size, progress, client, device)
         # one grouping pass (a boolean mask per document is quadratic in the corpus)
         empty_m, empty_s = mentions.iloc[:0], sentences.iloc[:0]
         by_m = dict(iter(mentions.groupby("text_idx", sort=False)))
@@ -375,10 +393,11 @@ def _annotate_pending(docs, pending, spec, cache, batch_size, progress, mention_
         results = {}
         for i, text in enumerate(texts):
             try:
-                results[i] = _annotate([text], spec, batch_size, False)
+                results[i] = _annotate([text], spec, batch_size, False, None, device)
             except Exception as err:  # noqa: BLE001 - recorded as the document's status
                 results[i] = err
     failures: dict[int, str] = {}
+    done: list[tuple[str, pd.DataFrame, pd.DataFrame]] = []
     for i, (idx, doc_id, sha) in enumerate(pending):
         result = results[i]
         if isinstance(result, Exception):
@@ -386,9 +405,10 @@ def _annotate_pending(docs, pending, spec, cache, batch_size, progress, mention_
             continue
         m, s = (_to_original(part.drop(columns="text_idx").reset_index(drop=True),
                              cleaned[i][1]) for part in result)
-        cache.put(sha, m, s)
+        done.append((sha, m, s))
         mention_parts.append(m.assign(doc_id=doc_id, lang=spec.lang))
         sentence_parts.append(s.assign(doc_id=doc_id))
+    cache.put_many(done)  # one transaction per chunk
     return failures
 
 
@@ -492,6 +512,7 @@ def run(
     workers: int | None = None,
     scheduler: str | None = None,
     chunk_docs: int = CHUNK_DOCS,
+    device: str = "cpu",
 ) -> RunResult:
     """Run the whole analysis on a corpus.
 
@@ -555,6 +576,11 @@ def run(
         The tables are the same; ``manifest.json`` records the engine.
     chunk_docs
         Documents annotated and cached at a time (see :func:`extract_mentions`).
+    device
+        Where Stanza runs with the local engine: ``"cpu"`` (default), ``"cuda"`` (an
+        :class:`~analysis.errors.OptionError` when torch sees no GPU, or with
+        ``engine="dask"``, whose workers run on their CPU) or ``"auto"`` (``cuda`` when torch
+        sees a GPU, else ``cpu``). ``manifest["device"]`` records the one used.
 
     Returns
     -------
@@ -571,8 +597,12 @@ def run(
         window=window, max_unit_actors=max_unit_actors, network_level=network_level,
         network_weight=network_weight, display_language=display_language, freq=freq,
         topics=topics, n_topics=n_topics, seed=seed, batch_size=batch_size,
-        chunk_docs=chunk_docs)
+        chunk_docs=chunk_docs, device=device)
     ner_engine = make_engine(engine, workers=workers, scheduler=scheduler)
+    if ner_engine.kind == "dask" and device == "cuda":
+        raise OptionError("device cuda needs engine local (Dask workers run NER on their CPU)",
+                          option="device")
+    used_device = resolve_device(device) if ner_engine.kind == "local" else "cpu"
     if out is not None:
         prepare_out_dir(out)
     registry_table = read_registry(registry)
@@ -595,7 +625,7 @@ def run(
     specs = resolve_specs(documents, model_dir=model_dir, official=official)
     documents, all_mentions, sentences, info = extract_mentions(
         documents, specs=specs, cache_dir=cache, batch_size=batch_size, progress=progress,
-        engine=ner_engine, chunk_docs=chunk_docs)
+        engine=ner_engine, chunk_docs=chunk_docs, device=used_device)
     mentions, entities, merges = entity_tables(all_mentions, registry_table,
                                                display_language=display_language)
     documents = documents.assign(n_mentions=documents["doc_id"].map(
@@ -630,7 +660,8 @@ def run(
                               crowded["level"].value_counts().sort_index().items()},
             # None: exact betweenness; a number: estimated from that many seeded sources
             "betweenness_sources": sampled_sources(graph.number_of_nodes()),
-            "engine": info["engine"]},
+            "engine": info["engine"],
+            "device": used_device},
         **topic_results,
     )
     logger.info("documents per status: %s", result.manifest["documents_per_status"])

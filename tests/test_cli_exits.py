@@ -109,11 +109,60 @@ def test_every_document_failed_exits_1(tmp_path, capsys, monkeypatch):
         raise RuntimeError("tokenizer exploded")
 
     monkeypatch.setattr(pipeline, "_annotate", fail)
-    monkeypatch.setattr(pipeline, "_load_models", lambda spec: None)
+    monkeypatch.setattr(pipeline, "_load_models", lambda *_a, **_k: None)
     code, _, err = _run(capsys, "run", "--out", str(tmp_path / "o"), "--no-cache", "--quiet",
                         "--no-topics")
     line = _one_line(err)
     assert code == 1 and "5 failed" in line and "tokenizer exploded" in line
+
+
+def test_cuda_without_a_gpu_exits_2_before_ner(tmp_path, capsys, no_ner, monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    code, _, err = _run(capsys, "run", "--out", str(tmp_path / "o"), "--no-cache", "--quiet",
+                        "--device", "cuda")
+    line = _one_line(err)
+    assert code == 2 and line.startswith("error: --device: ") and "no GPU" in line
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+    with pytest.raises(SystemExit):  # not one of auto, cpu, cuda: argparse says so
+        cli.main(["run", "--device", "tpu"])
+    assert "invalid choice: 'tpu'" in capsys.readouterr().err
+    with pytest.raises(pipeline.OptionError, match="device must be one of"):
+        pipeline.run(device="gpu", cache_dir=None, progress=False)
+
+
+def test_cuda_with_dask_workers_is_an_option_error(no_ner):
+    pytest.importorskip("distributed")
+    with pytest.raises(pipeline.OptionError, match="needs engine local") as err:
+        pipeline.run(engine="dask", device="cuda", cache_dir=None, progress=False)
+    assert err.value.option == "device"
+
+
+@pytest.mark.parametrize(("device", "gpu", "used"), [
+    (None, True, "cpu"),  # the default stays cpu, GPU or not
+    ("auto", False, "cpu"), ("auto", True, "cuda"), ("cuda", True, "cuda"),
+])
+def test_the_device_reaches_stanza_and_the_manifest(monkeypatch, device, gpu, used):
+    import pandas as pd
+    import torch
+
+    seen = set()
+
+    def annotate(texts, spec, batch_size, progress, client=None, device="cpu"):
+        seen.add(device)
+        return (pd.DataFrame({"text_idx": pd.Series(dtype="int64")}),
+                pd.DataFrame({"text_idx": pd.Series(dtype="int64")}))
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: gpu)
+    monkeypatch.setattr(pipeline, "_annotate", annotate)
+    monkeypatch.setattr(pipeline, "_load_models",
+                        lambda spec, client=None, device="cpu": seen.add(device))
+    options = {} if device is None else {"device": device}
+    result = pipeline.run(cache_dir=None, progress=False, topics=False, registry="none",
+                          **options)
+    assert seen == {used} and result.manifest["device"] == used
+    assert result.options["device"] == (device or "cpu")
 
 
 def test_version_and_program_name(capsys, monkeypatch):

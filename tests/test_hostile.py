@@ -274,17 +274,22 @@ def test_csv_cells_are_formula_safe_and_parquet_keeps_values(tmp_path):
                                  '{"mentions": [{"x": 1}], "sentences": []}', '{"mentions": [',
                                  "folder"])
 def test_a_cache_entry_of_the_wrong_shape_is_a_miss(tmp_path, bad):
+    import sqlite3
+    import zlib
+
+    from analysis.cache import CACHE_FILE
+
     cache = NerCache(tmp_path, "m")
     sha = "ab" * 20
-    path = cache._path(sha)
-    path.parent.mkdir(parents=True)
-    if bad == "folder":
-        path.mkdir()
-    else:
-        path.write_text(bad)
-    assert cache.get(sha) is None and cache.misses == 1
     mentions = pd.DataFrame({"start_char": [0], "end_char": [5], "text": ["Putin"]})
     sentences = pd.DataFrame({"sentence_idx": [0], "text": ["Putin."]})
+    if bad == "folder":  # a folder where the cache file should be
+        (tmp_path / CACHE_FILE).mkdir()
+    else:
+        cache.put(sha, mentions, sentences)
+        with sqlite3.connect(tmp_path / CACHE_FILE) as conn:
+            conn.execute("UPDATE ner SET payload = ?", (zlib.compress(bad.encode()),))
+    assert cache.get(sha) is None and cache.misses == 1
     cache.put(sha, mentions, sentences)  # rewritten, or (a folder) skipped with a warning
     if bad != "folder":
         pd.testing.assert_frame_equal(cache.get(sha)[0], mentions)
