@@ -171,11 +171,8 @@ class NerCache:
 def _encode(mentions: pd.DataFrame, sentences: pd.DataFrame) -> bytes:
     """The payload of one entry: zlib-compressed JSON ``{"mentions": […], "sentences": […]}``
     with one object per row."""
-    payload = {
-        "mentions": json.loads(mentions.to_json(orient="records", force_ascii=False)),
-        "sentences": json.loads(sentences.to_json(orient="records", force_ascii=False)),
-    }
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    text = (f'{{"mentions":{mentions.to_json(orient="records", force_ascii=False)},'
+            f'"sentences":{sentences.to_json(orient="records", force_ascii=False)}}}')
     return zlib.compress(text.encode("utf-8"), 6)
 
 

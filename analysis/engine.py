@@ -3,11 +3,11 @@
 NER is the only step whose cost grows with the corpus text; everything after it reads the
 gathered mention tables. With ``engine="dask"`` the uncached documents of a language are cut
 into contiguous partitions of about equal length, each partition is annotated on a worker by
-:func:`analysis.ner.annotate_texts` (the worker loads the models once, on its first partition,
-and keeps them: :func:`analysis.models.load_pipeline` is cached per process), and the results
-come back to the caller, which caches them and runs the corpus-level steps. Partitions hold
-whole documents and the mention rules look at one document at a time, so the tables are the
-same as with ``local``.
+:func:`analysis.ner.annotate_texts` (each worker loads the models once, before the first
+partition, and keeps them: :func:`analysis.models.load_pipeline` is cached per process), and
+the results come back to the caller, which caches them and runs the corpus-level steps.
+Partitions hold whole documents and the mention rules look at one document at a time, so the
+tables are the same as with ``local``.
 
 Locally a ``LocalCluster`` of ``workers`` single-threaded processes is started for the run
 and closed after it; ``scheduler="tcp://host:8786"`` uses an existing cluster instead, whose
@@ -21,7 +21,7 @@ import contextlib
 import logging
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -61,7 +61,7 @@ class Engine:
 
     def describe(self) -> dict[str, Any]:
         """The engine as recorded in the run's manifest."""
-        return {"kind": self.kind, "workers": self.workers, "scheduler": self.scheduler}
+        return asdict(self)
 
 
 def make_engine(kind: str = "local", *, workers: int | None = None,
@@ -117,14 +117,16 @@ def partition_bounds(lengths: Sequence[int], n_parts: int) -> list[tuple[int, in
 
 
 def annotate(texts: Sequence[str], spec: ModelSpec, *, client: Any = None,
-             batch_size: int = 64, progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+             batch_size: int = 64, progress: bool = False, device: str = "cpu"
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`analysis.ner.annotate_texts` over ``texts``, on the workers of ``client``
-    (from :func:`connect`) or, when it is None, in this process; the same tables."""
+    (from :func:`connect`; they run on their CPU) or, when it is None, in this process on
+    ``device``; the same tables."""
     from analysis.ner import annotate_texts
 
     if client is None or len(texts) < 2:
         return annotate_texts(texts, spec.lang, spec=spec, batch_size=batch_size,
-                              progress=progress)
+                              progress=progress, device=device)
     return annotate_on(client, texts, spec, batch_size=batch_size, progress=progress)
 
 

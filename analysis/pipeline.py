@@ -41,7 +41,7 @@ from analysis.dates import resolve_dates
 from analysis.engine import Engine, connect, make_engine
 from analysis.errors import OptionError, SetupError
 from analysis.langid import detect_languages
-from analysis.models import DEVICES, ModelSpec, resolve_device, resolve_models
+from analysis.models import ModelSpec, resolve_device, resolve_models
 from analysis.networks import build_graph, node_table, sampled_sources
 from analysis.output import prepare_out_dir, write_outputs
 from analysis.result import RunResult, summary_text
@@ -104,9 +104,6 @@ def check_options(**options: Any) -> dict[str, Any]:
     if options.get("display_language", "en") not in DISPLAY_LANGUAGES:
         raise OptionError(f"display language must be one of {', '.join(DISPLAY_LANGUAGES)}",
                           option="display_language")
-    if options.get("device", "cpu") not in DEVICES:
-        raise OptionError(f"device must be one of {', '.join(DEVICES)}, not "
-                          f"{options['device']!r}", option="device")
     if options["network_weight"] not in NETWORK_WEIGHTS:
         raise OptionError(f"network weight must be one of {', '.join(NETWORK_WEIGHTS)}",
                           option="network_weight")
@@ -190,15 +187,11 @@ def resolve_specs(documents: pd.DataFrame, *, model_dir: str | os.PathLike[str] 
 def _annotate(texts: list[str], spec: ModelSpec, batch_size: int, progress: bool,
               client: Any = None, device: str = "cpu"):
     """NER of ``texts``: in this process on ``device``, or on the Dask workers of
-    ``client`` (which run on their CPU)."""
-    if client is None:
-        from analysis.ner import annotate_texts
-
-        return annotate_texts(texts, spec.lang, spec=spec, batch_size=batch_size,
-                              progress=progress, device=device)
+    ``client`` (which run on their CPU); see :func:`analysis.engine.annotate`."""
     from analysis.engine import annotate
 
-    return annotate(texts, spec, client=client, batch_size=batch_size, progress=progress)
+    return annotate(texts, spec, client=client, batch_size=batch_size, progress=progress,
+                    device=device)
 
 
 def ner_cache_key(spec: ModelSpec) -> str:
@@ -311,10 +304,8 @@ def _extract_languages(docs, todo, specs, cache_dir, batch_size, progress, clien
                 group.index[~hit], group.loc[~hit, "doc_id"], group.loc[~hit, "text_sha1"],
                 strict=True)]
         client = client_now() if pending else None
-        if pending:
-            _load_models(spec, device=device)
-            if client is not None:
-                _load_models(spec, client)
+        if pending:  # here or on the workers (a per-document retry here loads them lazily)
+            _load_models(spec, client, device)
         failures: dict[int, str] = {}
         chunks = [pending[i:i + chunk_docs] for i in range(0, len(pending), chunk_docs)]
         bar = _chunk_bar(lang, len(group), len(group) - len(pending)) if (

@@ -151,14 +151,24 @@ def run_language(lang: str, plan: GpuPlan, *, corpora: Path, work: Path,
         **{name: lambda name=name: _score(lang, cand_root / name, corpora, log) for name in ner},
     })
     report["scores"] = scored
-    best = max(ner, key=lambda n: scored[n].get("f1", 0.0))
-    gain = round(scored[best].get("f1", 0.0) - scored["shipped"].get("f1", 0.0), 2)
+    best, gain = best_candidate(scored)
     report.update(best=best, gain=gain, shipped=False)
     if ship and gain >= plan.min_gain:
         _install(cand_root / best / lang, shipped_dir(lang))
         report["shipped"] = True
     logger.info("%s: %s", lang, json.dumps(report, sort_keys=True))
     return report
+
+
+def best_candidate(scores: dict[str, dict[str, float]]) -> tuple[str, float]:
+    """The candidate with the highest micro F1 and its gain in points over ``"shipped"``.
+
+    >>> best_candidate({"shipped": {"f1": 70.0}, "a": {"f1": 71.5}, "b": {"f1": 69.0}})
+    ('a', 1.5)
+    """
+    candidates = [name for name in scores if name != "shipped"]
+    best = max(candidates, key=lambda n: scores[n].get("f1", 0.0))
+    return best, round(scores[best].get("f1", 0.0) - scores["shipped"].get("f1", 0.0), 2)
 
 
 def _install(src: Path, dest: Path) -> None:

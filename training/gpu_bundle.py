@@ -168,7 +168,7 @@ def collect(returned: Path, langs: Sequence[str], *, corpora: Path, work: Path,
     are then to be updated by hand: ``training.evaluate --update-model-json``, ``training
     card``). Writes and returns ``<work>/gpu/collected/report.json``.
     """
-    from training.gpu import _score
+    from training.gpu import _score, best_candidate
 
     root = work / "gpu" / "collected"
     summary_path = returned / "summary.json"
@@ -183,11 +183,9 @@ def collect(returned: Path, langs: Sequence[str], *, corpora: Path, work: Path,
             shutil.copytree(shipped_dir(lang), folder)
             shutil.copyfile(model, folder / "ner.pt")
             scores[model.stem] = _score(lang, folder.parent, corpora, log)
-        candidates = [name for name in scores if name != "shipped"]
         entry: dict[str, Any] = {"scores": scores, "best": None, "gain": None, "shipped": False}
-        if candidates:
-            best = max(candidates, key=lambda n: scores[n].get("f1", 0.0))
-            gain = round(scores[best].get("f1", 0.0) - scores["shipped"].get("f1", 0.0), 2)
+        if len(scores) > 1:
+            best, gain = best_candidate(scores)
             entry.update(best=best, gain=gain)
             if ship and gain >= min_gain:
                 shutil.copyfile(root / best / lang / "ner.pt", shipped_dir(lang) / "ner.pt")
