@@ -650,7 +650,8 @@ def run(
             "crowded_units": {str(k): int(v) for k, v in
                               crowded["level"].value_counts().sort_index().items()},
             # None: exact betweenness; a number: estimated from that many seeded sources
-            "betweenness_sources": sampled_sources(graph.number_of_nodes()),
+            "betweenness_sources": sampled_sources(graph.number_of_nodes(),
+                                                   graph.number_of_edges()),
             "engine": info["engine"],
             "device": used_device},
         **topic_results,

@@ -97,3 +97,36 @@ def test_sampled_betweenness_is_seeded_and_keeps_the_ranking():
     assert sampled.corr(exact, method="spearman") > 0.8
     top = set(exact.nlargest(20).index)
     assert len(top & set(sampled.nlargest(20).index)) >= 12
+
+
+def test_exact_betweenness_is_networkx_where_no_path_lengths_tie():
+    graph = _weighted_graph(80, seed=4)
+    rng = __import__("random").Random(0)
+    for u, v in graph.edges:  # irrational-ish weights: no two paths of equal length
+        graph.edges[u, v]["weight"] = 1.0 + rng.random()
+    graph.add_edge(0, 40, weight=0.0)  # weight 0: no path through it, in both
+    reference = graph.copy()
+    reference.remove_edge(0, 40)
+    nx.set_edge_attributes(reference, {e: 1.0 / w for e, w in
+                                       nx.get_edge_attributes(reference, "weight").items()},
+                           "distance")
+    expected = nx.betweenness_centrality(reference, weight="distance", normalized=True)
+    got = betweenness(graph, sources=None)
+    assert got.keys() == expected.keys()
+    assert max(abs(got[v] - expected[v]) for v in got) < 1e-12
+    assert max(expected.values()) > 0.05
+
+
+def test_sampled_sources_shrink_as_edges_grow():
+    from analysis.networks import BETWEENNESS_MIN_SOURCES, BETWEENNESS_WORK, sampled_sources
+
+    assert sampled_sources(1000, BETWEENNESS_WORK // 1000) is None  # within budget: exact
+    ks = [sampled_sources(20_000, m) for m in (100_000, 400_000, 1_600_000)]
+    assert ks == sorted(ks, reverse=True) and ks[0] == BETWEENNESS_WORK // 100_000
+    assert sampled_sources(50_000, 10**9) == BETWEENNESS_MIN_SOURCES
+    assert sampled_sources(90, 10**7) is None  # fewer nodes than the minimum sample
+
+
+def test_betweenness_on_tiny_graphs_is_zero():
+    assert betweenness(nx.path_graph(2)) == {0: 0.0, 1: 0.0}
+    assert betweenness(nx.Graph()) == {}
