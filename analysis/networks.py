@@ -1,4 +1,5 @@
-"""Actor networks with networkx: graph building, node metrics, communities, dynamic graphs."""
+"""Actor networks with networkx: graph building, node metrics and communities (the GEXF
+file with time spells: :mod:`analysis.gexf`)."""
 
 from __future__ import annotations
 
@@ -190,57 +191,3 @@ def node_table(graph: nx.Graph, *, seed: int = 0, resolution: float = 1.0,
     table = pd.DataFrame(rows).sort_values(["weighted_degree", "entity_id"],
                                            ascending=[False, True])
     return schemas.conform(table, "nodes")
-
-
-def dynamic_graph(
-    graph: nx.Graph,
-    comentions_by_period: pd.DataFrame,
-    *,
-    freq: str = "MS",
-) -> nx.Graph:
-    """A copy of ``graph`` with GEXF time spells for Gephi's timeline.
-
-    Parameters
-    ----------
-    graph
-        From :func:`build_graph` (whole corpus).
-    comentions_by_period
-        From :func:`analysis.comention.comentions_over_time` at the graph's level.
-    freq
-        The bins used for ``comentions_by_period``; each spell runs from a period's start
-        to the day before the next period starts.
-
-    Returns
-    -------
-    networkx.Graph
-        ``mode="dynamic"``; edges carry ``spells`` and a dynamic ``weight``; nodes carry the
-        spells of the periods where they have an edge.
-    """
-    schemas.require(comentions_by_period, ["period", "level", "source", "target", "n"],
-                    where="dynamic_graph")
-    out = graph.copy()
-    out.graph.update(mode="dynamic", timeformat="date")
-    level = graph.graph.get("level", "document")
-    rows = comentions_by_period[comentions_by_period["level"] == level]
-    node_spells: dict[str, set] = {}
-    edge_spells: dict[tuple[str, str], list] = {}
-    offset = pd.tseries.frequencies.to_offset(freq)
-    for row in rows.sort_values(["period", "source", "target"]).to_dict("records"):
-        start = pd.Timestamp(row["period"])
-        end = start + offset - pd.Timedelta(days=1)
-        spell = (start.date().isoformat(), end.date().isoformat())
-        edge_spells.setdefault((row["source"], row["target"]), []).append((spell, row["n"]))
-        for node in (row["source"], row["target"]):
-            node_spells.setdefault(node, set()).add(spell)
-    for (s, t), items in edge_spells.items():
-        if out.has_edge(s, t):
-            out.edges[s, t]["spells"] = [spell for spell, _ in items]
-            out.edges[s, t]["weight"] = [(float(n), a, b) for (a, b), n in items]
-    for node, spells in node_spells.items():
-        if node in out:
-            out.nodes[node]["spells"] = sorted(spells)
-    for _, _, data in out.edges(data=True):  # GEXF wants simple attribute values
-        for key, value in list(data.items()):
-            if value is None:
-                del data[key]
-    return out

@@ -129,16 +129,6 @@ def manifest_json(manifest: dict[str, Any]) -> str:
     return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
 
 
-def gexf_text(graph: Any) -> str:
-    """GEXF of ``graph`` without the writer's ``lastmodifieddate`` (reruns stay identical)."""
-    import re
-
-    import networkx as nx
-
-    text = "<?xml version='1.0' encoding='utf-8'?>\n" + "\n".join(nx.generate_gexf(graph)) + "\n"
-    return re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)
-
-
 def write_outputs(result: RunResult, out: str | os.PathLike[str], *, report: bool = False,
                   report_options: dict[str, Any] | None = None) -> Path:
     """Write every output of ``result`` into ``out``; return the folder.
@@ -154,7 +144,7 @@ def write_outputs(result: RunResult, out: str | os.PathLike[str], *, report: boo
     report_options
         Options for the report (``title``, ``top_n``…).
     """
-    from analysis.networks import dynamic_graph
+    from analysis.gexf import write_gexf_to
     from analysis.result import summary_text
 
     out_dir = prepare_out_dir(out)
@@ -164,9 +154,12 @@ def write_outputs(result: RunResult, out: str | os.PathLike[str], *, report: boo
                                     lambda p, t=table: t.to_parquet(p, index=False)))
         written.append(write_csv(out_dir / f"{name}.csv", table))
     if result.graph is not None:
-        dynamic = dynamic_graph(result.graph, result.comentions_by_period,
-                                freq=result.options.get("freq", "MS"))
-        written.append(write_text(out_dir / GEXF_FILE, gexf_text(dynamic)))
+        def _gexf(tmp: Path) -> None:
+            with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+                write_gexf_to(handle, result.graph, result.comentions_by_period,
+                              freq=result.options.get("freq", "MS"))
+
+        written.append(atomic_write(out_dir / GEXF_FILE, _gexf))
     written.append(write_text(out_dir / MANIFEST_FILE, manifest_json(result.manifest)))
     written.append(write_text(out_dir / SUMMARY_FILE, summary_text(result)))
     stale = out_dir / REPORT_FILE

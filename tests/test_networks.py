@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis import schemas
-from analysis.networks import betweenness, build_graph, dynamic_graph, node_table
+from analysis.networks import betweenness, build_graph, node_table
 
 
 @pytest.fixture()
@@ -55,19 +55,6 @@ def test_node_table_is_seed_deterministic(entities, comentions):
 
 def test_empty_graph_keeps_schema():
     assert list(node_table(nx.Graph()).columns) == schemas.columns("nodes")
-
-
-def test_dynamic_graph_spells(entities, comentions, tmp_path):
-    graph = build_graph(entities, comentions)
-    by_period = pd.DataFrame({"period": pd.to_datetime(["2023-01-01", "2023-02-01"]),
-                              "level": "document", "source": ["A", "A"], "target": ["B", "B"],
-                              "n": [2, 1]})
-    dyn = dynamic_graph(graph, by_period)
-    assert dyn.edges["A", "B"]["spells"] == [("2023-01-01", "2023-01-31"),
-                                             ("2023-02-01", "2023-02-28")]
-    assert graph.edges["A", "B"]["weight"] == 3  # input graph untouched
-    nx.write_gexf(dyn, tmp_path / "g.gexf")
-    assert "spells" in (tmp_path / "g.gexf").read_text()
 
 
 def test_missing_column_named(entities, comentions):
