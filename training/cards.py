@@ -67,7 +67,8 @@ def render_card(lang: str, dest: Path | None = None) -> str:
                       f"{meta['version']}", ""]
     out += [
         "Trained here with Stanza's own trainers (Stanza "
-        f"{meta['stanza_version']}, torch {meta['torch_version']}, CPU only, "
+        f"{meta['stanza_version']}, torch {meta['torch_version']}, "
+        + ("CPU and a lent GPU, " if meta.get("finishing_runs") else "CPU only, ")
         + ("own character LM, " if meta["files"].get("forward_charlm") else "no charLM, ")
         + "no downloads). Loaded by `analysis.models` with `download_method=None`.", "",
         "## Files", "", "| key | file | size |", "|---|---|---:|",
@@ -113,6 +114,8 @@ def render_card(lang: str, dest: Path | None = None) -> str:
           f"{recipe.ner_adapt_copies} copies of the even-id half of RONEC v2 valid, "
           "selected on the odd-id half"
           for n, lr in zip(recipe.ner_adapt_steps, recipe.adapt_rates(), strict=True)],
+        # runs outside the recipe that produced the shipped tagger (model.json)
+        *[f"#   then {run}" for run in meta.get("finishing_runs", [])],
         *([f"#   ship keeps {recipe.ner_max_delta} delta-embedding rows (training.compact)"]
           if recipe.ner_max_delta else []),
         f"python -m training ship --lang {lang}",
