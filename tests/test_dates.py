@@ -82,3 +82,27 @@ def test_epoch_placeholder_is_not_a_date():
 
     assert parse_date_string("1970-01-01T00:00:00") is None
     assert parse_date_string("1971-01-01")["published_at"] == pd.Timestamp("1971-01-01")
+
+
+ISO_CASES = ["2013-01-31T01:30:00+03:00", "2013-01-31T23:30:00-05:00", "2013-01-31",
+             "2013-01-31T01:30:00Z", "2013-01-31 01:30", "2013-01-31T01:30:00.123+0300",
+             "2013-02-30", "2013-02-30T10:00:00", "2013-01-31T25:00:00", "1970-01-01",
+             "1970-01-01T00:00:00Z", "2024-02-29", "2023-02-29", "2013-13-01",
+             "2013-01-31T10:00:00+03", "2013-1-31"]
+
+
+@pytest.mark.parametrize("value", ISO_CASES)
+def test_iso_fast_path_reads_what_dateparser_reads(value, monkeypatch):
+    import analysis.dates as dates
+
+    fast = parse_date_string(value, "ro")
+    monkeypatch.setattr(dates, "_iso_day", lambda _value: None)  # dateparser alone
+    assert fast == parse_date_string(value, "ro")
+
+
+def test_iso_fast_path_skips_dateparser(monkeypatch):
+    import analysis.dates as dates
+
+    monkeypatch.setattr(dates, "_parse_once", lambda *a: pytest.fail("dateparser called"))
+    assert parse_date_string("2013-01-31T19:57:37+03:00", "ro")["published_at"] == \
+        pd.Timestamp("2013-01-31")
