@@ -290,3 +290,22 @@ def test_cli_partition_option(cache_dir, tmp_path, capsys):
 def test_doctests_pass():
     result = doctest.testmod(partition, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_a_partition_is_one_row_group_in_table_order(tmp_path):
+    import pyarrow.parquet as pq
+
+    n = 100_000  # interleaved over more input batches than the writer takes at once
+    docs = schemas.conform(pd.DataFrame({"doc_id": ["a", "b"], "lang": ["pl", "lt"],
+                                         "published_at": pd.to_datetime(["2023-04-05", None])}),
+                           "documents")
+    sentences = schemas.conform(pd.DataFrame({"doc_id": ["a", "b"] * (n // 2),
+                                              "sentence_idx": range(n)}), "sentences")
+    partition.write_dataset(sentences, tmp_path, documents=docs, name="sentences")
+    files = sorted(tmp_path.rglob("*.parquet"))
+    assert [f.relative_to(tmp_path).as_posix() for f in files] == [
+        "lang=lt/month=undated/part-0.parquet", "lang=pl/month=2023-04/part-0.parquet"]
+    for file in files:
+        assert pq.ParquetFile(file).metadata.num_row_groups == 1
+        order = pd.read_parquet(file)["sentence_idx"]
+        assert len(order) == n // 2 and order.is_monotonic_increasing
