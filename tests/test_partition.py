@@ -2,7 +2,8 @@
 
 The pipeline runs once on the sample corpus, as in ``test_pipeline.py``, with its NER cache in
 pytest's cache folder (``.pytest_cache/d/partition-ner``): the first session annotates the five
-sample documents with Stanza, later sessions read the cache and load no model. The other tests
+sample documents with Stanza (10-30 s here), later sessions read the cache and load no model
+(under ``-p no:cacheprovider`` every session annotates). The other tests
 rewrite the outputs of that result with :func:`analysis.output.write_outputs`.
 """
 
@@ -28,8 +29,10 @@ LAYOUT = re.compile(r"(\w+)/lang=([a-z]+)/month=(\d{4}-\d{2}|undated)/part-0\.pa
 
 
 @pytest.fixture(scope="module")
-def cache_dir(request) -> Path:
-    return request.config.cache.mkdir("partition-ner")
+def cache_dir(request, tmp_path_factory) -> Path:
+    cache = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
+    return (cache.mkdir("partition-ner") if cache is not None
+            else tmp_path_factory.mktemp("partition-ner"))
 
 
 @pytest.fixture(scope="module")
