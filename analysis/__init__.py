@@ -15,8 +15,9 @@ __version__ = "0.1.0"
 
 from analysis.corpus import load_corpus  # noqa: E402
 from analysis.errors import NothingProcessedError, OptionError, SetupError  # noqa: E402
+from analysis.partition import read_partitioned  # noqa: E402
 from analysis.pipeline import run  # noqa: E402
 from analysis.result import RunResult  # noqa: E402
 
-__all__ = ["__version__", "run", "load_corpus", "RunResult", "SetupError", "OptionError",
-           "NothingProcessedError"]
+__all__ = ["__version__", "run", "load_corpus", "read_partitioned", "RunResult", "SetupError",
+           "OptionError", "NothingProcessedError"]

@@ -84,6 +84,10 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--device", choices=("auto", "cpu", "cuda"), default="cpu",
                          help="where NER runs: cpu (default), cuda (an error without a GPU) "
                               "or auto (cuda when torch sees a GPU); the manifest records it")
+        cmd.add_argument("--partition", action="store_true",
+                         help="also write documents, sentences, mentions, doc_topics and "
+                              "doc_map as parquet datasets partitioned by language and month "
+                              "(OUT/<table>/lang=xx/month=YYYY-MM/part-0.parquet)")
         cmd.add_argument("--quiet", action="store_true",
                          help="no progress bar, log lines or Stanza/torch warnings")
     return parser
@@ -163,6 +167,7 @@ def _run(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             chunk_docs=args.chunk_docs,
             device=args.device,
+            partition=args.partition,
         )
     except SetupError as err:
         flag = _option_flag(err.option)

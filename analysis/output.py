@@ -2,8 +2,10 @@
 
 :func:`prepare_out_dir` is called before any NER so a bad ``--out`` fails at once;
 :func:`write_outputs` writes every table (parquet + CSV), ``network.gexf``, ``manifest.json``,
-``summary.txt`` and, when asked, ``report.html``. Files of an earlier run that this run does not
-write again (``report.html`` after a plain ``run``) are removed, so a folder never mixes runs.
+``summary.txt``, when asked, ``report.html`` and, with ``partition``, the per-document tables as
+partitioned parquet datasets (:mod:`analysis.partition`). Outputs of an earlier run that this run
+does not write again (``report.html`` or the datasets after a plain ``run``) are removed, so a
+folder never mixes runs.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -54,6 +57,54 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return path
+
+
+def _open_tree(folder: Path) -> None:
+    """Give ``folder``, its subfolders and files the modes plain ``mkdir``/``open`` would."""
+    mask = _umask()
+    for root, dirs, files in os.walk(folder):
+        os.chmod(root, 0o777 & ~mask)
+        for name in dirs:
+            os.chmod(os.path.join(root, name), 0o777 & ~mask)
+        for name in files:
+            os.chmod(os.path.join(root, name), 0o666 & ~mask)
+
+
+def atomic_write_dir(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
+    """Write the folder ``path`` through a temporary sibling folder, then swap it into place.
+
+    ``write`` receives the empty temporary folder. Folders and files get the modes a plain
+    ``mkdir``/``open`` would give (``0o777``/``0o666`` less the umask). A folder already at
+    ``path`` (an earlier run's) is renamed aside and deleted once the new one is in place, so
+    nothing of it survives; a reader sees the old folder or the new one, never a mix, but for
+    a moment between the two renames it sees none.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+    try:
+        write(tmp)
+        _open_tree(tmp)
+        old = None
+        if path.exists() or path.is_symlink():
+            old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".old"))
+            try:
+                os.replace(path, old)  # onto the empty folder just made
+            except BaseException:
+                old.rmdir()
+                raise
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            if old is not None:
+                os.replace(old, path)
+            raise
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old)
     return path
 
 
@@ -129,8 +180,72 @@ def manifest_json(manifest: dict[str, Any]) -> str:
     return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
 
 
+def check_dataset_targets(out: str | os.PathLike[str]) -> None:
+    """Check that no folder of ``out`` named like a partitioned table is someone else's.
+
+    Such folders are replaced (``partition=True``) or removed (a plain run) by
+    :func:`write_outputs`; this refuses before any work when one is not a dataset of an earlier
+    run (see :func:`analysis.partition.is_dataset`).
+
+    Raises
+    ------
+    OptionError
+        Naming the folder.
+    """
+    from analysis.partition import PARTITIONED_TABLES, is_dataset
+
+    for name in PARTITIONED_TABLES:
+        target = Path(out) / name
+        if (target.exists() or target.is_symlink()) and not is_dataset(target):
+            raise OptionError(f"{target} exists and is not a partitioned dataset of an earlier "
+                              "run; move it away (it would be replaced)", option="out")
+
+
+def write_partitioned(result: RunResult, out: str | os.PathLike[str]) -> list[Path]:
+    """Write the per-document tables of ``result`` as partitioned datasets into ``out``.
+
+    Each table of :data:`analysis.partition.PARTITIONED_TABLES` becomes
+    ``out/<table>/lang=<xx>/month=<YYYY-MM|undated>/part-0.parquet``
+    (:func:`analysis.partition.write_dataset`), written into a temporary sibling folder and
+    swapped into place (:func:`atomic_write_dir`): the dataset of an earlier run, stale
+    partitions included, is replaced whole. Read one back with
+    :func:`analysis.partition.read_partitioned`.
+
+    Returns
+    -------
+    list of Path
+        The dataset folders.
+    """
+    from analysis.partition import PARTITIONED_TABLES, write_dataset
+
+    check_dataset_targets(out)
+    tables = result.tables()
+    return [atomic_write_dir(Path(out) / name, lambda tmp, name=name: write_dataset(
+        tables[name], tmp, documents=result.documents, name=name))
+        for name in PARTITIONED_TABLES]
+
+
+def remove_datasets(out: str | os.PathLike[str]) -> list[Path]:
+    """Remove the partitioned datasets an earlier run left in ``out``; return those removed.
+
+    Only folders laid out as such datasets are removed (see
+    :func:`analysis.partition.is_dataset`).
+    """
+    from analysis.partition import PARTITIONED_TABLES, is_dataset
+
+    removed = []
+    for name in PARTITIONED_TABLES:
+        target = Path(out) / name
+        if target.is_dir() and is_dataset(target):
+            shutil.rmtree(target)
+            removed.append(target)
+            logger.info("removed the partitioned dataset %s of an earlier run", target)
+    return removed
+
+
 def write_outputs(result: RunResult, out: str | os.PathLike[str], *, report: bool = False,
-                  report_options: dict[str, Any] | None = None) -> Path:
+                  report_options: dict[str, Any] | None = None, partition: bool = False
+                  ) -> Path:
     """Write every output of ``result`` into ``out``; return the folder.
 
     Parameters
@@ -143,11 +258,21 @@ def write_outputs(result: RunResult, out: str | os.PathLike[str], *, report: boo
         Also write ``report.html`` (see :func:`analysis.report.render_report`).
     report_options
         Options for the report (``title``, ``top_n``…).
+    partition
+        Also write the per-document tables as partitioned parquet datasets by language and
+        month (:func:`write_partitioned`); without it, datasets of an earlier run are removed.
+
+    Raises
+    ------
+    OptionError
+        ``out`` is unusable, or a folder there named like a partitioned table is not a
+        dataset of an earlier run (checked before anything is written).
     """
     from analysis.gexf import write_gexf_to
     from analysis.result import summary_text
 
     out_dir = prepare_out_dir(out)
+    check_dataset_targets(out_dir)
     written = []
     for name, table in result.tables().items():
         written.append(atomic_write(out_dir / f"{name}.parquet",
@@ -171,4 +296,8 @@ def write_outputs(result: RunResult, out: str | os.PathLike[str], *, report: boo
     elif stale.is_file():
         stale.unlink()  # from an earlier run: it would not match these tables
         logger.info("removed %s of an earlier run", stale)
+    if partition:
+        write_partitioned(result, out_dir)
+    else:
+        remove_datasets(out_dir)  # from an earlier run: they would not match these tables
     return out_dir

@@ -43,7 +43,7 @@ from analysis.errors import OptionError, SetupError
 from analysis.langid import detect_languages
 from analysis.models import ModelSpec, resolve_device, resolve_models
 from analysis.networks import build_graph, node_table, sampled_sources
-from analysis.output import prepare_out_dir, write_outputs
+from analysis.output import check_dataset_targets, prepare_out_dir, write_outputs
 from analysis.result import RunResult, summary_text
 
 logger = logging.getLogger(__name__)
@@ -504,6 +504,7 @@ def run(
     scheduler: str | None = None,
     chunk_docs: int = CHUNK_DOCS,
     device: str = "cpu",
+    partition: bool = False,
 ) -> RunResult:
     """Run the whole analysis on a corpus.
 
@@ -572,6 +573,12 @@ def run(
         :class:`~analysis.errors.OptionError` when torch sees no GPU, or with
         ``engine="dask"``, whose workers run on their CPU) or ``"auto"`` (``cuda`` when torch
         sees a GPU, else ``cpu``). ``manifest["device"]`` records the one used.
+    partition
+        With ``out``, also write the per-document tables (documents, sentences, mentions,
+        doc_topics, doc_map) as parquet datasets partitioned by language and month,
+        ``out/<table>/lang=<xx>/month=<YYYY-MM>/part-0.parquet`` (``month=undated`` without a
+        date); read them back with :func:`analysis.partition.read_partitioned`. Without it,
+        such datasets of an earlier run in ``out`` are removed.
 
     Returns
     -------
@@ -588,7 +595,7 @@ def run(
         window=window, max_unit_actors=max_unit_actors, network_level=network_level,
         network_weight=network_weight, display_language=display_language, freq=freq,
         topics=topics, n_topics=n_topics, seed=seed, batch_size=batch_size,
-        chunk_docs=chunk_docs, device=device)
+        chunk_docs=chunk_docs, device=device, partition=partition)
     ner_engine = make_engine(engine, workers=workers, scheduler=scheduler)
     if ner_engine.kind == "dask" and device == "cuda":
         raise OptionError("device cuda needs engine local (Dask workers run NER on their CPU)",
@@ -596,6 +603,7 @@ def run(
     used_device = resolve_device(device) if ner_engine.kind == "local" else "cpu"
     if out is not None:
         prepare_out_dir(out)
+        check_dataset_targets(out)
     registry_table = read_registry(registry)
     cache = open_cache(cache_dir)
     skipped = {"hidden": 0, "vcs": 0}
@@ -658,7 +666,8 @@ def run(
     )
     logger.info("documents per status: %s", result.manifest["documents_per_status"])
     if out is not None:
-        write_outputs(result, out, report=report and result.n_processed > 0)
+        write_outputs(result, out, report=report and result.n_processed > 0,
+                      partition=partition)
     return result
 
 
