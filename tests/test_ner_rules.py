@@ -241,8 +241,10 @@ def test_rules_through_tag_texts(lang, text, without, with_rules):
 
     plain = {(r.text, r.label) for r in tag_texts([text], lang, rules=()).itertuples()}
     ruled = {(r.text, r.label) for r in tag_texts([text], lang).itertuples()}
-    assert without <= plain, plain
-    assert with_rules <= ruled and not (without - with_rules) & ruled, ruled
+    # the spans without the rules are the model's: their labels may change between models
+    assert {t for t, _ in without} <= {t for t, _ in plain}, plain
+    dropped = {t for t, _ in without - with_rules}
+    assert with_rules <= ruled and not dropped & {t for t, _ in ruled}, ruled
 
 
 def test_select_first_names():
