@@ -2,10 +2,10 @@
 
 networkx's GEXF writer builds the whole XML tree in memory (0.69 GiB for the 65,850-edge
 network of 2,000 ro_news articles, growing with the edges) and writes a dynamic edge weight
-as the text of a Python list, which neither Gephi nor ``networkx.read_gexf`` parse. This
-writer emits GEXF 1.2 line by line instead: the static ``weight`` of each edge is the
-graph's, the weight per period is the dynamic attribute ``weight`` Gephi's timeline reads,
-and nodes and edges carry the ``spells`` of the periods they occur in.
+as the text of a Python list, which ``networkx.read_gexf`` cannot parse. This writer emits
+GEXF 1.2 line by line instead: the static ``weight`` of each edge is the graph's, the weight
+per period is a dynamic edge attribute with id ``weight`` (GEXF's form for a weight that
+changes over time), and nodes and edges carry the ``spells`` of the periods they occur in.
 """
 
 from __future__ import annotations
@@ -142,17 +142,21 @@ def gexf_lines(graph: nx.Graph, comentions_by_period: pd.DataFrame, *, freq: str
     yield "</gexf>"
 
 
-def _attvalues(prefix: str, data: dict, types: dict[str, str]) -> Iterator[str]:
-    values = [(key, data.get(key)) for key in types]
-    values = [(key, value) for key, value in values if not _missing(value)]
-    if not values:
-        return
-    yield "        <attvalues>"
-    for key, value in values:
-        if types[key] == "boolean":
-            value = str(bool(value)).lower()
-        yield f"          <attvalue for={_attr(prefix + key)} value={_attr(value)} />"
-    yield "        </attvalues>"
+def _attvalues(prefix: str, data: dict, types: dict[str, str],
+               dynamic: Iterable[str] = ()) -> Iterator[str]:
+    """One ``<attvalues>`` block: the static values present in ``data``, then ``dynamic``
+    lines; nothing when both are empty."""
+    lines = []
+    for key, kind in types.items():
+        value = data.get(key)
+        if not _missing(value):
+            value = str(bool(value)).lower() if kind == "boolean" else value
+            lines.append(f"          <attvalue for={_attr(prefix + key)} value={_attr(value)} />")
+    lines += dynamic
+    if lines:
+        yield "        <attvalues>"
+        yield from lines
+        yield "        </attvalues>"
 
 
 def _spell_lines(spells: Iterable[tuple]) -> Iterator[str]:
@@ -179,16 +183,9 @@ def _edge_lines(i: int, source: Any, target: Any, data: dict, types: dict[str, s
     weight = data.get("weight", 1.0)
     yield (f"      <edge id=\"{i}\" source={_attr(source)} target={_attr(target)} "
            f"weight=\"{float(weight)!r}\">")
-    static = list(_attvalues("e_", data, types))
     dynamic = [f'          <attvalue for="weight" value="{n!r}" start="{a}" end="{b}" />'
                for a, b, n in spells]
-    if dynamic:  # one <attvalues> block: the static values, then the weight per period
-        static = static[:-1] if static else ["        <attvalues>"]
-        yield from static
-        yield from dynamic
-        yield "        </attvalues>"
-    else:
-        yield from static
+    yield from _attvalues("e_", data, types, dynamic)
     yield from _spell_lines(spells)
     yield "      </edge>"
 
